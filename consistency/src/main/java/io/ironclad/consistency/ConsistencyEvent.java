@@ -1,0 +1,37 @@
+package io.ironclad.consistency;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Something the store did to hide or expose the backend's inconsistency.
+ *
+ * @param kind what happened
+ * @param driver the driver's name
+ * @param operation {@code stat}, {@code open}, {@code put}, {@code complete} or {@code barrier}
+ * @param key the object key
+ * @param attempt 1-based attempt number within the operation
+ * @param elapsed time since the operation started
+ * @param detail a human-readable reason (e.g. "size 10 != expected 12")
+ * @param at when it happened
+ */
+public record ConsistencyEvent(Kind kind, String driver, String operation, String key, int attempt,
+        Duration elapsed, String detail, Instant at) {
+
+    /** Event kinds; metric and API names are the lower-case forms. */
+    public enum Kind {
+        RETRY, FRESHNESS_FETCH, STALE_METADATA, INTEGRITY_REFUSAL, TIMEOUT, LEGACY_VERIFIED
+    }
+
+    public ConsistencyEvent {
+        requireNonNull(kind, "kind is null");
+        requireNonNull(driver, "driver is null");
+        requireNonNull(operation, "operation is null");
+        requireNonNull(key, "key is null");
+        requireNonNull(elapsed, "elapsed is null");
+        requireNonNull(detail, "detail is null");
+        requireNonNull(at, "at is null");
+    }
+}

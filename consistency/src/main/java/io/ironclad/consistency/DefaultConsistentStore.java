@@ -1,0 +1,541 @@
+package io.ironclad.consistency;
+
+import io.ironclad.driver.ByteRange;
+import io.ironclad.driver.Capability;
+import io.ironclad.driver.ConsistencyTimeoutException;
+import io.ironclad.driver.Digest;
+import io.ironclad.driver.IntegrityException;
+import io.ironclad.driver.ObjectContent;
+import io.ironclad.driver.ObjectInfo;
+import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.ObjectNotFoundException;
+import io.ironclad.driver.OutcomeUnknownException;
+import io.ironclad.driver.Payload;
+import io.ironclad.driver.PutOptions;
+import io.ironclad.driver.RangeNotSatisfiableException;
+import io.ironclad.driver.ReadOptions;
+import io.ironclad.driver.StorageDriver;
+import io.ironclad.driver.StorageException;
+import io.ironclad.driver.TransientStorageException;
+import io.micrometer.core.instrument.Counter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
+
+final class DefaultConsistentStore implements ConsistentStore {
+
+    private static final int BUFFER = 64 * 1024;
+
+    private final StorageDriver driver;
+    private final ConsistentStoreConfig config;
+    private final EventSink events;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final RandomGenerator random;
+    private final VerifiedCache cache;
+    private final Counter hits;
+    private final Counter misses;
+
+    DefaultConsistentStore(StorageDriver driver, ConsistentStoreConfig config, EventSink events, Clock clock,
+            Sleeper sleeper, RandomGenerator random) {
+        this.driver = driver;
+        this.config = config;
+        this.events = events;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.random = random;
+        this.cache = config.mode() == VerificationMode.SPOOL
+                ? new VerifiedCache(config.cacheDirectory(), config.cacheMaxBytes(), events) : null;
+        this.hits = events.cacheCounter(ConsistencyMeters.CACHE_HITS);
+        this.misses = events.cacheCounter(ConsistencyMeters.CACHE_MISSES);
+    }
+
+    @Override
+    public String driverName() {
+        return driver.name();
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public StoredObject stat(ObjectKey key, Expectation expected) throws StorageException {
+        Attempts attempts = attempts("stat", key);
+        while (true) {
+            boolean fresh = attempts.next();
+            try {
+                ObjectInfo info = driver.stat(key, fresh ? ReadOptions.FRESH : ReadOptions.PLAIN);
+                Optional<String> problem = metadataProblem(info, expected);
+                if (problem.isPresent()) {
+                    attempts.report(ConsistencyEvent.Kind.STALE_METADATA, problem.get());
+                    attempts.failed(problem.get(), null);
+                    continue;
+                }
+                Optional<IntegrityMetadata> integrity = integrity(info);
+                if (integrity.isPresent()) {
+                    attempts.succeeded();
+                    return stored(info, integrity.get());
+                }
+                Optional<StoredObject> legacy = verifyLegacy(key, expected, info, attempts);
+                if (legacy.isPresent()) {
+                    attempts.succeeded();
+                    return legacy.get();
+                }
+            } catch (ObjectNotFoundException e) {
+                missed(expected, fresh, attempts, e);
+            } catch (TransientStorageException e) {
+                attempts.failed(e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public VerifiedContent open(ObjectKey key, Expectation expected, Optional<ByteRange> range) throws StorageException {
+        if (cache != null && expected.known()) {
+            Optional<VerifiedContent> hit = openCached(key, expected, range);
+            if (hit.isPresent()) {
+                hits.increment();
+                return hit.get();
+            }
+            misses.increment();
+        }
+        Attempts attempts = attempts("open", key);
+        while (true) {
+            boolean fresh = attempts.next();
+            ObjectContent content = null;
+            try {
+                content = driver.open(key, fresh ? ReadOptions.FRESH : ReadOptions.PLAIN);
+                Optional<String> problem = metadataProblem(content.info(), expected);
+                if (problem.isPresent()) {
+                    attempts.report(ConsistencyEvent.Kind.STALE_METADATA, problem.get());
+                    closeQuietly(content);
+                    attempts.failed(problem.get(), null);
+                    continue;
+                }
+                Optional<VerifiedContent> verified = deliver(key, expected, range, content, attempts);
+                if (verified.isPresent()) {
+                    attempts.succeeded();
+                    return verified.get();
+                }
+            } catch (ObjectNotFoundException e) {
+                missed(expected, fresh, attempts, e);
+            } catch (TransientStorageException e) {
+                closeQuietly(content);
+                attempts.failed(e.getMessage(), e);
+            } catch (StorageException | RuntimeException e) {
+                closeQuietly(content);
+                throw e;
+            }
+        }
+    }
+
+    /** Picks the delivery for a body whose metadata checked out; empty when the body was refused (already reported). */
+    private Optional<VerifiedContent> deliver(ObjectKey key, Expectation expected, Optional<ByteRange> range,
+            ObjectContent content, Attempts attempts) throws StorageException {
+        long size = expectedSize(content.info(), expected);
+        Optional<ByteRange> clamped = clamp(key, range, size);
+        if (cache != null) {
+            return spool(key, expected, clamped, content, size, attempts);
+        }
+        if (size <= config.smallObjectBytes()) {
+            return inMemory(key, expected, clamped, content, size, attempts);
+        }
+        return Optional.of(streaming(key, expected, clamped, content, size));
+    }
+
+    private Optional<VerifiedContent> openCached(ObjectKey key, Expectation expected, Optional<ByteRange> range)
+            throws StorageException {
+        Optional<Path> file = cache.lookup(expected.digest());
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            long size = Files.size(file.get());
+            if (expected.size().isPresent() && expected.size().getAsLong() != size) {
+                return Optional.empty(); // the caller expects other content under this digest: let the store decide
+            }
+            Optional<ByteRange> clamped = clamp(key, range, size);
+            InputStream body = openFile(file.get(), clamped);
+            touch(file.get());
+            StoredObject object = new StoredObject(key, expected.digest(), size, "",
+                    Files.getLastModifiedTime(file.get()).toInstant(), false);
+            return Optional.of(new VerifiedContent(object, clamped, body, true));
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // evicted between lookup and open
+        } catch (IOException e) {
+            throw new StorageException(driver.name(), key, "reading verified cache file failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<VerifiedContent> spool(ObjectKey key, Expectation expected, Optional<ByteRange> range,
+            ObjectContent content, long size, Attempts attempts) throws StorageException {
+        Path temp = null;
+        try (ObjectContent body = content) {
+            temp = cache.newTempFile();
+            Hasher hasher = Hashers.fast(expected.digest().algorithm());
+            long copied;
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                copied = copyHashing(body.body(), out, hasher, size);
+            }
+            Optional<String> problem = bodyProblem(copied, size, hasher, expected.digest());
+            if (problem.isPresent()) {
+                VerifiedCache.deleteQuietly(temp);
+                refuse(attempts, problem.get());
+                return Optional.empty();
+            }
+            Path file = cache.admit(expected.digest(), temp);
+            InputStream stream = openFile(file, range);
+            cache.register(expected.digest(), size);
+            StoredObject object = storedFromRead(key, expected, body.info(), size, attempts);
+            return Optional.of(new VerifiedContent(object, range, stream, false));
+        } catch (IOException e) {
+            if (temp != null) {
+                VerifiedCache.deleteQuietly(temp);
+            }
+            // a body that broke mid-way is like a transient error: retry it within the budget
+            attempts.failed("reading body failed: " + e.getMessage(), e);
+            return Optional.empty();
+        }
+    }
+
+    private Optional<VerifiedContent> inMemory(ObjectKey key, Expectation expected, Optional<ByteRange> range,
+            ObjectContent content, long size, Attempts attempts) throws StorageException {
+        try (ObjectContent body = content) {
+            byte[] bytes = body.body().readNBytes((int) Math.min(size + 1, Integer.MAX_VALUE - 16));
+            Hasher hasher = Hashers.fast(expected.digest().algorithm());
+            hasher.update(bytes, 0, bytes.length);
+            Optional<String> problem = bodyProblem(bytes.length, size, hasher, expected.digest());
+            if (problem.isPresent()) {
+                refuse(attempts, problem.get());
+                return Optional.empty();
+            }
+            StoredObject object = storedFromRead(key, expected, body.info(), size, attempts);
+            int from = range.map(r -> (int) r.first()).orElse(0);
+            int length = range.map(r -> (int) r.length()).orElse(bytes.length);
+            return Optional.of(new VerifiedContent(object, range, new ByteArrayInputStream(bytes, from, length), false));
+        } catch (IOException e) {
+            attempts.failed("reading body failed: " + e.getMessage(), e);
+            return Optional.empty();
+        }
+    }
+
+    private VerifiedContent streaming(ObjectKey key, Expectation expected, Optional<ByteRange> range,
+            ObjectContent content, long size) {
+        ObjectInfo info = content.info();
+        Optional<IntegrityMetadata> integrity = integrity(info);
+        StoredObject object = integrity.map(m -> stored(info, m))
+                .orElseGet(() -> new StoredObject(key, expected.digest(), size, info.etag(), info.lastModified(), true));
+        long first = range.map(ByteRange::first).orElse(0L);
+        long last = range.map(ByteRange::last).orElse(size - 1);
+        VerifyingInputStream body = new VerifyingInputStream(content.body(), Hashers.fast(expected.digest().algorithm()),
+                expected.digest(), size, first, last,
+                detail -> {
+                    events.emit(ConsistencyEvent.Kind.INTEGRITY_REFUSAL, "open", key, 1, java.time.Duration.ZERO, detail);
+                    return new IntegrityException(driver.name(), key, "refused streamed body: " + detail);
+                },
+                () -> {
+                    if (integrity.isEmpty()) {
+                        events.emit(ConsistencyEvent.Kind.LEGACY_VERIFIED, "open", key, 1, java.time.Duration.ZERO,
+                                "legacy object hashed to " + expected.digest());
+                    }
+                });
+        return new VerifiedContent(object, range, body, false);
+    }
+
+    /** Hashes a legacy object's body; empty when it was refused (already reported and waited for). */
+    private Optional<StoredObject> verifyLegacy(ObjectKey key, Expectation expected, ObjectInfo statInfo, Attempts attempts)
+            throws StorageException {
+        try (ObjectContent content = driver.open(key, attempts.attempt() > 1 ? ReadOptions.FRESH : ReadOptions.PLAIN)) {
+            if (!content.info().etag().equals(statInfo.etag())) {
+                attempts.failed("object changed between stat and open", null);
+                return Optional.empty();
+            }
+            long size = expectedSize(content.info(), expected);
+            Hasher hasher = Hashers.fast(expected.digest().algorithm());
+            long read = copyHashing(content.body(), OutputStream.nullOutputStream(), hasher, size);
+            Optional<String> problem = bodyProblem(read, size, hasher, expected.digest());
+            if (problem.isPresent()) {
+                refuse(attempts, problem.get());
+                return Optional.empty();
+            }
+            return Optional.of(storedFromRead(key, expected, content.info(), size, attempts));
+        } catch (IOException e) {
+            attempts.failed("reading body failed: " + e.getMessage(), e);
+            return Optional.empty();
+        }
+    }
+
+    private StoredObject storedFromRead(ObjectKey key, Expectation expected, ObjectInfo info, long size, Attempts attempts) {
+        Optional<IntegrityMetadata> integrity = integrity(info);
+        if (integrity.isPresent()) {
+            return stored(info, integrity.get());
+        }
+        attempts.report(ConsistencyEvent.Kind.LEGACY_VERIFIED, "legacy object hashed to " + expected.digest());
+        return new StoredObject(key, expected.digest(), size, info.etag(), info.lastModified(), true);
+    }
+
+    private void refuse(Attempts attempts, String detail) throws ConsistencyTimeoutException, TransientStorageException {
+        attempts.report(ConsistencyEvent.Kind.INTEGRITY_REFUSAL, detail);
+        attempts.failed(detail, null);
+    }
+
+    /** A miss: unknown keys get exactly one immediate freshness read, known keys the whole budget. */
+    private void missed(Expectation expected, boolean fresh, Attempts attempts, ObjectNotFoundException e)
+            throws StorageException {
+        if (!expected.known()) {
+            if (fresh) {
+                attempts.succeeded();
+                throw e;
+            }
+            // most misses of unknown keys are true absences (a HEAD before a push): check the
+            // authoritative copy at once instead of waiting a backoff
+            attempts.retryNow("not found");
+            return;
+        }
+        attempts.failed("not found", e);
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public StoredObject put(ObjectKey key, Expectation expected, Payload payload) throws StorageException {
+        long size = expected.size().orElse(payload.size());
+        if (payload.size() != size) {
+            throw new IntegrityException(driver.name(), key, "payload declares " + payload.size() + " bytes, expected " + size);
+        }
+        Optional<StoredObject> existing = existingSame(key, expected.digest(), size);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        AtomicReference<HashingInputStream> lastStream = new AtomicReference<>();
+        Payload hashing = Payload.of(size, () -> {
+            HashingInputStream stream = new HashingInputStream(payload.open(), Hashers.fast(expected.digest().algorithm()));
+            lastStream.set(stream);
+            return stream;
+        });
+        PutOptions options = PutOptions.of(new IntegrityMetadata(expected.digest(), size, clock.instant()).toUserMetadata());
+        Attempts attempts = attempts("put", key);
+        while (true) {
+            attempts.next();
+            try {
+                driver.put(key, hashing, options);
+                break;
+            } catch (TransientStorageException | OutcomeUnknownException e) {
+                // content-addressed puts are idempotent, so an unknown outcome is retried like a transient error
+                attempts.failed(e.getMessage(), e);
+            }
+        }
+        attempts.succeeded();
+        HashingInputStream stream = lastStream.get();
+        Digest actual = stream == null ? Hashers.fast(expected.digest().algorithm()).digest() : stream.digest();
+        long count = stream == null ? 0 : stream.count();
+        if (count != size || !actual.equals(expected.digest())) {
+            driver.delete(key);
+            String detail = "payload hashed to " + actual + " over " + count + " bytes, expected " + expected.digest() + " over " + size;
+            events.emit(ConsistencyEvent.Kind.INTEGRITY_REFUSAL, "put", key, attempts.attempt(), attempts.elapsed(), detail);
+            throw new IntegrityException(driver.name(), key, "refused put: " + detail);
+        }
+        return barrier(key, expected.digest(), size);
+    }
+
+    /** The stored object if {@code key} already holds verified metadata for this content. */
+    Optional<StoredObject> existingSame(ObjectKey key, Digest digest, long size) throws StorageException {
+        try {
+            Optional<ObjectInfo> info = driver.find(key, ReadOptions.PLAIN);
+            Optional<IntegrityMetadata> integrity = info.flatMap(DefaultConsistentStore::integrity);
+            if (integrity.isPresent() && integrity.get().digest().equals(digest) && integrity.get().size() == size
+                    && info.get().size() == size) {
+                return Optional.of(stored(info.get(), integrity.get()));
+            }
+            return Optional.empty();
+        } catch (TransientStorageException e) {
+            return Optional.empty(); // the write goes ahead; the barrier checks the result
+        }
+    }
+
+    /** Freshness-reads {@code key} until its metadata shows this content. */
+    StoredObject barrier(ObjectKey key, Digest digest, long size) throws StorageException {
+        Attempts attempts = attempts("barrier", key);
+        Expectation expected = Expectation.known(digest, size);
+        while (true) {
+            attempts.next();
+            try {
+                ObjectInfo info = driver.stat(key, ReadOptions.FRESH);
+                Optional<IntegrityMetadata> integrity = integrity(info);
+                Optional<String> problem = integrity.isEmpty() ? Optional.of("no integrity metadata yet")
+                        : metadataProblem(info, expected);
+                if (problem.isEmpty()) {
+                    attempts.succeeded();
+                    return stored(info, integrity.get());
+                }
+                attempts.report(ConsistencyEvent.Kind.STALE_METADATA, problem.get());
+                attempts.failed(problem.get(), null);
+            } catch (ObjectNotFoundException | TransientStorageException e) {
+                attempts.failed(e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public Upload startUpload(Digest.Algorithm algorithm) throws StorageException {
+        Hasher hasher = Hashers.resumable(algorithm);
+        return new DefaultUpload(this, driver, driver.newWriter(), hasher, 0);
+    }
+
+    @Override
+    public Upload resumeUpload(UploadState state) throws StorageException {
+        Hasher hasher = Hashers.restore(state.algorithm(), state.hashState());
+        return new DefaultUpload(this, driver, driver.resumeWriter(state.writer()), hasher, state.size());
+    }
+
+    @Override
+    public void delete(ObjectKey key) throws StorageException {
+        Optional<Digest> digest = Optional.empty();
+        try {
+            digest = driver.find(key, ReadOptions.PLAIN).flatMap(DefaultConsistentStore::integrity).map(IntegrityMetadata::digest);
+        } catch (TransientStorageException e) {
+            // the delete itself decides; the cache entry then stays until evicted (it is still correct content)
+        }
+        driver.delete(key);
+        if (cache != null) {
+            digest.ifPresent(cache::remove);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    Attempts attempts(String operation, ObjectKey key) {
+        return new Attempts(config.policy(), events, clock, sleeper, random, operation, key);
+    }
+
+    EventSink events() {
+        return events;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** Cache introspection for tests. */
+    Optional<VerifiedCache> cache() {
+        return Optional.ofNullable(cache);
+    }
+
+    static Optional<IntegrityMetadata> integrity(ObjectInfo info) {
+        try {
+            return IntegrityMetadata.from(info);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // malformed: metadataProblem reports it
+        }
+    }
+
+    static StoredObject stored(ObjectInfo info, IntegrityMetadata integrity) {
+        return new StoredObject(info.key(), integrity.digest(), integrity.size(), info.etag(), integrity.written(), false);
+    }
+
+    /** Why the metadata shows another version than expected, if it does. */
+    static Optional<String> metadataProblem(ObjectInfo info, Expectation expected) {
+        OptionalLong size = expected.size();
+        if (size.isPresent() && info.size() != size.getAsLong()) {
+            return Optional.of("size " + info.size() + " != expected " + size.getAsLong());
+        }
+        IntegrityMetadata integrity;
+        try {
+            Optional<IntegrityMetadata> parsed = IntegrityMetadata.from(info);
+            if (parsed.isEmpty()) {
+                return Optional.empty(); // legacy: the body decides
+            }
+            integrity = parsed.get();
+        } catch (IllegalArgumentException e) {
+            return Optional.of("malformed integrity metadata: " + e.getMessage());
+        }
+        if (!integrity.digest().equals(expected.digest())) {
+            return Optional.of("digest " + integrity.digest() + " != expected " + expected.digest());
+        }
+        if (integrity.size() != info.size()) {
+            return Optional.of("stored size " + info.size() + " != metadata size " + integrity.size());
+        }
+        return Optional.empty();
+    }
+
+    private static long expectedSize(ObjectInfo info, Expectation expected) {
+        if (expected.size().isPresent()) {
+            return expected.size().getAsLong();
+        }
+        return integrity(info).map(IntegrityMetadata::size).orElse(info.size());
+    }
+
+    private Optional<ByteRange> clamp(ObjectKey key, Optional<ByteRange> range, long size) throws RangeNotSatisfiableException {
+        if (range.isEmpty()) {
+            return range;
+        }
+        if (!range.get().satisfiable(size)) {
+            throw new RangeNotSatisfiableException(driver.name(), key, "range " + range.get() + " beyond size " + size);
+        }
+        return Optional.of(range.get().clamp(size));
+    }
+
+    private static Optional<String> bodyProblem(long read, long size, Hasher hasher, Digest expected) {
+        if (read != size) {
+            return Optional.of("body of " + (read > size ? "more than " + size : Long.toString(read)) + " bytes, expected " + size);
+        }
+        Digest actual = hasher.digest();
+        return actual.equals(expected) ? Optional.empty() : Optional.of("body hashes to " + actual + ", expected " + expected);
+    }
+
+    /** Copies at most {@code size + 1} bytes (enough to notice a long body) while hashing; returns the count. */
+    private static long copyHashing(InputStream in, OutputStream out, Hasher hasher, long size) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        long total = 0;
+        int n;
+        while (total <= size && (n = in.read(buffer, 0, (int) Math.min(buffer.length, size + 1 - total))) >= 0) {
+            hasher.update(buffer, 0, n);
+            out.write(buffer, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    private static InputStream openFile(Path file, Optional<ByteRange> range) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        if (range.isEmpty()) {
+            return in;
+        }
+        in.skipNBytes(range.get().first());
+        return new BoundedInputStream(in, range.get().length());
+    }
+
+    /** Records the use in the file's modification time, the LRU order the cache is rebuilt from on restart. */
+    private void touch(Path file) {
+        try {
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(clock.instant()));
+        } catch (IOException e) {
+            // only the order after a restart suffers
+        }
+    }
+
+    private static void closeQuietly(ObjectContent content) {
+        if (content != null) {
+            try {
+                content.close();
+            } catch (IOException e) {
+                // nothing was delivered from it
+            }
+        }
+    }
+
+}

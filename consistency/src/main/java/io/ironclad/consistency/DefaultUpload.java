@@ -1,0 +1,116 @@
+package io.ironclad.consistency;
+
+import io.ironclad.driver.Capability;
+import io.ironclad.driver.Digest;
+import io.ironclad.driver.IntegrityException;
+import io.ironclad.driver.ObjectAlreadyExistsException;
+import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.ObjectWriter;
+import io.ironclad.driver.Payload;
+import io.ironclad.driver.PutOptions;
+import io.ironclad.driver.StorageDriver;
+import io.ironclad.driver.StorageException;
+import io.ironclad.driver.TransientStorageException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An upload whose running hash advances only with parts the driver confirmed: each (re)opening of
+ * a chunk hashes from the state before the chunk, and the hash of the stream the successful part
+ * write read is adopted.
+ */
+final class DefaultUpload implements Upload {
+
+    private final DefaultConsistentStore store;
+    private final StorageDriver driver;
+    private final ObjectWriter writer;
+    private final Digest.Algorithm algorithm;
+    private byte[] hashState;
+    private long size;
+
+    DefaultUpload(DefaultConsistentStore store, StorageDriver driver, ObjectWriter writer, Hasher hasher, long size) {
+        this.store = store;
+        this.driver = driver;
+        this.writer = writer;
+        this.algorithm = hasher.algorithm();
+        this.hashState = hasher.exportState();
+        this.size = size;
+    }
+
+    @Override
+    public UploadState state() {
+        return new UploadState(writer.state(), algorithm, hashState, size);
+    }
+
+    @Override
+    public UploadState append(Payload chunk) throws StorageException {
+        byte[] before = hashState;
+        AtomicReference<HashingInputStream> lastStream = new AtomicReference<>();
+        Payload hashing = Payload.of(chunk.size(), () -> {
+            HashingInputStream stream = new HashingInputStream(chunk.open(), Hashers.restore(algorithm, before));
+            lastStream.set(stream);
+            return stream;
+        });
+        int number = writer.state().parts().size() + 1;
+        ObjectKey label = ObjectKey.of("upload/" + writer.state().uploadId().replace('/', '_'));
+        Attempts attempts = store.attempts("append", label);
+        while (true) {
+            attempts.next();
+            try {
+                writer.writePart(number, hashing);
+                break;
+            } catch (TransientStorageException e) {
+                attempts.failed(e.getMessage(), e);
+            }
+        }
+        attempts.succeeded();
+        HashingInputStream stream = lastStream.get();
+        long read = stream == null ? 0 : stream.count();
+        if (read != chunk.size()) {
+            throw new IntegrityException(driver.name(), label, "chunk yielded " + read + " bytes, declared " + chunk.size());
+        }
+        hashState = exportFrom(stream);
+        size += read;
+        return state();
+    }
+
+    private static byte[] exportFrom(HashingInputStream stream) {
+        return stream.hasher().exportState();
+    }
+
+    @Override
+    public StoredObject complete(ObjectKey target, Digest expected) throws StorageException {
+        Digest actual = Hashers.restore(algorithm, hashState).digest();
+        if (!actual.equals(expected)) {
+            writer.cancel();
+            String detail = "upload of " + size + " bytes hashed to " + actual + ", expected " + expected;
+            store.events().emit(ConsistencyEvent.Kind.INTEGRITY_REFUSAL, "complete", target, 1, java.time.Duration.ZERO, detail);
+            throw new IntegrityException(driver.name(), target, "refused upload: " + detail);
+        }
+        Optional<StoredObject> existing = store.existingSame(target, expected, size);
+        if (existing.isPresent()) {
+            writer.cancel();
+            return existing.get();
+        }
+        boolean createOnly = driver.capabilities().has(Capability.CONDITIONAL_CREATE);
+        PutOptions options = PutOptions.of(new IntegrityMetadata(expected, size, store.clock().instant()).toUserMetadata())
+                .withCreateOnly(createOnly);
+        try {
+            writer.commit(target, options);
+        } catch (ObjectAlreadyExistsException e) {
+            if (store.existingSame(target, expected, size).isPresent()) {
+                // a concurrent upload of the same content won: ours is redundant
+                writer.cancel();
+            } else {
+                // the key holds other bytes than its content address says: replace them with verified ones
+                writer.commit(target, options.withCreateOnly(false));
+            }
+        }
+        return store.barrier(target, expected, size);
+    }
+
+    @Override
+    public void cancel() throws StorageException {
+        writer.cancel();
+    }
+}

@@ -1,0 +1,438 @@
+package io.ironclad.driver.fs;
+
+import io.ironclad.driver.ByteRange;
+import io.ironclad.driver.Capabilities;
+import io.ironclad.driver.Capability;
+import io.ironclad.driver.ListPage;
+import io.ironclad.driver.ListRequest;
+import io.ironclad.driver.ObjectAlreadyExistsException;
+import io.ironclad.driver.ObjectContent;
+import io.ironclad.driver.ObjectInfo;
+import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.ObjectNotFoundException;
+import io.ironclad.driver.ObjectWriter;
+import io.ironclad.driver.Payload;
+import io.ironclad.driver.PreconditionFailedException;
+import io.ironclad.driver.PutOptions;
+import io.ironclad.driver.RangeNotSatisfiableException;
+import io.ironclad.driver.ReadOptions;
+import io.ironclad.driver.StorageDriver;
+import io.ironclad.driver.StorageException;
+import io.ironclad.driver.WriterState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Layout under the root:
+ * <pre>
+ * objects/&lt;seg&gt;.d/&lt;seg&gt;.d/&lt;last&gt;.o   one file per object: header (key, size, etag, time, metadata) + data
+ * objects/.../.tmp-&lt;uuid&gt;               a write in progress, renamed over the .o file when complete
+ * .uploads/&lt;id&gt;/part-N                   staged parts of a multi-part upload
+ * </pre>
+ * Directory segments end in {@code .d} and object files in {@code .o}, so key {@code a} and key
+ * {@code a/b} never collide; temporary files end in neither and are invisible to listings.
+ */
+final class FilesystemDriver implements StorageDriver {
+
+    private static final Capabilities CAPABILITIES = Capabilities.of(Capability.READ_AFTER_WRITE,
+            Capability.LIST_AFTER_WRITE, Capability.CONDITIONAL_CREATE, Capability.FRESHNESS_READ,
+            Capability.SERVER_SIDE_COPY, Capability.RANGED_READ);
+    private static final String DIR = ".d";
+    private static final String OBJECT = ".o";
+    private static final String TEMP = ".tmp-";
+    private static final int MAX_SEGMENT_BYTES = 250;
+    private static final int ATTEMPTS = 5;
+
+    private final String name;
+    private final boolean fsync;
+    private final Path objects;
+    private final Path uploads;
+    private final Clock clock = Clock.systemUTC();
+
+    FilesystemDriver(FilesystemDriverConfig config) {
+        this.name = config.name();
+        this.fsync = config.fsync();
+        this.objects = config.root().resolve("objects");
+        this.uploads = config.root().resolve(".uploads");
+        try {
+            Files.createDirectories(objects);
+            Files.createDirectories(uploads);
+        } catch (IOException e) {
+            throw new UncheckedIOException("[" + name + "] cannot create store under " + config.root(), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public ObjectInfo stat(ObjectKey key, ReadOptions options) throws StorageException {
+        try (FileChannel channel = openChannel(key)) {
+            return ObjectFile.read(channel).info();
+        } catch (IOException e) {
+            throw failure(key, "stat", e);
+        }
+    }
+
+    @Override
+    public ObjectContent open(ObjectKey key, ReadOptions options) throws StorageException {
+        FileChannel channel = openChannel(key);
+        try {
+            ObjectFile.Header header = ObjectFile.read(channel);
+            ObjectInfo info = header.info();
+            if (options.ifMatch().isPresent() && !options.ifMatch().get().equals(info.etag())) {
+                throw new PreconditionFailedException(name, key, "etag is " + info.etag() + ", not " + options.ifMatch().get());
+            }
+            if (options.range().isEmpty()) {
+                return new ObjectContent(info, Optional.empty(), Channels.newInputStream(channel));
+            }
+            ByteRange range = options.range().get();
+            if (!range.satisfiable(info.size())) {
+                throw new RangeNotSatisfiableException(name, key, "range " + range + " beyond size " + info.size());
+            }
+            ByteRange clamped = range.clamp(info.size());
+            channel.position(header.dataOffset() + clamped.first());
+            InputStream body = new BoundedInputStream(Channels.newInputStream(channel), clamped.length());
+            return new ObjectContent(info, Optional.of(clamped), body);
+        } catch (StorageException e) {
+            closeQuietly(channel);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw failure(key, "open", e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    @Override
+    public ObjectInfo put(ObjectKey key, Payload payload, PutOptions options) throws StorageException {
+        ObjectInfo info = newVersion(key, payload.size(), options);
+        return place(key, info, options.createOnly(), temp -> {
+            try (InputStream in = payload.open()) {
+                copyExactly(in, temp, payload.size(), key);
+            }
+        });
+    }
+
+    @Override
+    public ObjectWriter newWriter() throws StorageException {
+        String id = UUID.randomUUID().toString();
+        try {
+            Files.createDirectory(uploads.resolve(id));
+        } catch (IOException e) {
+            throw new StorageException(name, null, "cannot create upload " + id + ": " + e, e);
+        }
+        return new FilesystemWriter(this, id, List.of());
+    }
+
+    @Override
+    public ObjectWriter resumeWriter(WriterState state) throws StorageException {
+        if (!state.driver().equals(name)) {
+            throw new PreconditionFailedException(name, null, "upload " + state.uploadId() + " belongs to driver " + state.driver());
+        }
+        Path dir = uploadDir(state.uploadId());
+        if (!Files.isDirectory(dir)) {
+            throw new ObjectNotFoundException(name, null, "upload " + state.uploadId() + " not found");
+        }
+        FilesystemWriter writer = new FilesystemWriter(this, state.uploadId(), state.parts());
+        writer.checkPartsOnDisk();
+        return writer;
+    }
+
+    @Override
+    public void delete(ObjectKey key) throws StorageException {
+        Path file = objectPath(key);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw failure(key, "delete", e);
+        }
+        removeEmptyParents(file.getParent());
+    }
+
+    @Override
+    public ListPage list(ListRequest request) throws StorageException {
+        TreeSet<ObjectKey> smallest = smallestKeys(request);
+        List<ListPage.Entry> entries = new ArrayList<>();
+        ObjectKey lastConsidered = null;
+        int considered = 0;
+        for (ObjectKey key : smallest) {
+            if (considered++ == request.limit()) {
+                break;
+            }
+            lastConsidered = key;
+            try {
+                ObjectInfo info = stat(key, ReadOptions.PLAIN);
+                entries.add(new ListPage.Entry(key, info.size(), info.etag(), info.lastModified()));
+            } catch (ObjectNotFoundException deletedMeanwhile) {
+                // deleted between walk and stat: a listing is a snapshot, leave it out
+            }
+        }
+        // the token is the last key considered, even if it vanished meanwhile, so no key is skipped
+        Optional<String> next = smallest.size() > request.limit() && lastConsidered != null
+                ? Optional.of(lastConsidered.value()) : Optional.empty();
+        return new ListPage(entries, next);
+    }
+
+    /**
+     * The {@code limit + 1} smallest keys past the token (bounded memory however large the store).
+     * A directory removed by a concurrent delete mid-walk restarts the walk.
+     */
+    private TreeSet<ObjectKey> smallestKeys(ListRequest request) throws StorageException {
+        String after = request.startAfter().orElse("");
+        for (int attempt = 1; ; attempt++) {
+            TreeSet<ObjectKey> smallest = new TreeSet<>();
+            try (Stream<Path> files = Files.walk(listingBase(request.prefix()))) {
+                files.filter(path -> path.getFileName().toString().endsWith(OBJECT) && Files.isRegularFile(path))
+                        .map(this::keyOf)
+                        .filter(key -> key.value().startsWith(request.prefix()))
+                        .filter(key -> ObjectKey.compareUtf8(key.value(), after) > 0)
+                        .forEach(key -> {
+                            smallest.add(key);
+                            if (smallest.size() > request.limit() + 1) {
+                                smallest.pollLast();
+                            }
+                        });
+                return smallest;
+            } catch (NoSuchFileException e) {
+                return smallest; // nothing was ever stored under the prefix
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof NoSuchFileException) || attempt == ATTEMPTS) {
+                    throw new StorageException(name, null, "listing prefix '" + request.prefix() + "' failed: " + e.getCause(), e);
+                }
+            } catch (IOException e) {
+                throw new StorageException(name, null, "listing prefix '" + request.prefix() + "' failed: " + e, e);
+            }
+        }
+    }
+
+    @Override
+    public ObjectInfo copy(ObjectKey source, ObjectKey target, PutOptions options) throws StorageException {
+        try (ObjectContent content = open(source, ReadOptions.PLAIN)) {
+            ObjectInfo info = newVersion(target, content.info().size(), options);
+            return place(target, info, options.createOnly(), temp -> copyExactly(content.body(), temp, info.size(), source));
+        } catch (IOException e) {
+            throw failure(source, "copy", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // no open resources between calls
+    }
+
+    // --- shared with the writer ---
+
+    String driverName() {
+        return name;
+    }
+
+    Path uploadDir(String id) throws StorageException {
+        if (!id.matches("[0-9a-f-]{36}")) {
+            throw new ObjectNotFoundException(name, null, "upload id '" + id + "' is not one of this driver's");
+        }
+        return uploads.resolve(id);
+    }
+
+    ObjectInfo newVersion(ObjectKey key, long size, PutOptions options) {
+        return new ObjectInfo(key, size, UUID.randomUUID().toString(), clock.instant(), options.userMetadata());
+    }
+
+    void force(FileChannel channel) throws IOException {
+        if (fsync) {
+            channel.force(true);
+        }
+    }
+
+    void forceDirectory(Path dir) {
+        if (!fsync) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // some filesystems cannot fsync a directory; the rename itself is still atomic
+        }
+    }
+
+    /** Fills the data part of a temporary object file. */
+    @FunctionalInterface
+    interface DataWriter {
+        void write(FileChannel temp) throws IOException, StorageException;
+    }
+
+    /**
+     * Writes header + data into a temporary file beside the target, forces it to disk and renames
+     * it into place: atomically replacing, or for create-only through {@code link(2)}, which fails
+     * if the name exists, so of racing creators exactly one wins.
+     */
+    ObjectInfo place(ObjectKey key, ObjectInfo info, boolean createOnly, DataWriter data) throws StorageException {
+        Path target = objectPath(key);
+        for (int attempt = 1; ; attempt++) {
+            Path temp = null;
+            try {
+                Files.createDirectories(target.getParent());
+                temp = target.resolveSibling(TEMP + UUID.randomUUID());
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    channel.write(ObjectFile.header(info));
+                    data.write(channel);
+                    force(channel);
+                }
+                if (createOnly) {
+                    Files.createLink(target, temp);
+                    Files.delete(temp);
+                } else {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                forceDirectory(target.getParent());
+                return info;
+            } catch (FileAlreadyExistsException e) {
+                deleteQuietly(temp);
+                throw new ObjectAlreadyExistsException(name, key, "already exists");
+            } catch (NoSuchFileException e) {
+                // a concurrent delete removed the (empty) parent directory between our mkdir and write
+                deleteQuietly(temp);
+                if (attempt == ATTEMPTS) {
+                    throw failure(key, "put", e);
+                }
+            } catch (IOException e) {
+                deleteQuietly(temp);
+                throw failure(key, "put", e);
+            } catch (StorageException | RuntimeException e) {
+                deleteQuietly(temp);
+                throw e;
+            }
+        }
+    }
+
+    void copyExactly(InputStream in, FileChannel out, long size, ObjectKey key) throws IOException, StorageException {
+        byte[] buffer = new byte[64 * 1024];
+        long copied = 0;
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            copied += n;
+            if (copied > size) {
+                break;
+            }
+            java.nio.ByteBuffer chunk = java.nio.ByteBuffer.wrap(buffer, 0, n);
+            while (chunk.hasRemaining()) {
+                out.write(chunk);
+            }
+        }
+        if (copied != size) {
+            throw new StorageException(name, key, "payload yielded " + (copied > size ? "more than " : "") + copied
+                    + " bytes, declared " + size);
+        }
+    }
+
+    StorageException failure(ObjectKey key, String operation, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new ObjectNotFoundException(name, key, "not found");
+        }
+        return new StorageException(name, key, operation + " failed: " + e, e);
+    }
+
+    // --- key <-> path ---
+
+    private Path objectPath(ObjectKey key) throws StorageException {
+        String[] segments = key.value().split("/");
+        Path path = objects;
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i].getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+                throw new StorageException(name, key, "segment longer than " + MAX_SEGMENT_BYTES + " bytes, too long for a file name");
+            }
+            path = path.resolve(segments[i] + (i == segments.length - 1 ? OBJECT : DIR));
+        }
+        return path;
+    }
+
+    private ObjectKey keyOf(Path file) {
+        Path relative = objects.relativize(file);
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < relative.getNameCount(); i++) {
+            String segment = relative.getName(i).toString();
+            key.append(i == 0 ? "" : "/").append(segment, 0, segment.length() - 2);
+        }
+        return ObjectKey.of(key.toString());
+    }
+
+    /** The deepest directory that holds every key with this prefix. */
+    private Path listingBase(String prefix) {
+        Path base = objects;
+        int slash = prefix.lastIndexOf('/');
+        if (slash < 0) {
+            return base;
+        }
+        for (String segment : prefix.substring(0, slash).split("/")) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return objects; // not a valid key directory; fall back to a filtered full walk
+            }
+            base = base.resolve(segment + DIR);
+        }
+        return base;
+    }
+
+    private FileChannel openChannel(ObjectKey key) throws StorageException {
+        try {
+            return FileChannel.open(objectPath(key), StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw failure(key, "open", e);
+        }
+    }
+
+    private void removeEmptyParents(Path dir) {
+        while (dir != null && !dir.equals(objects) && dir.startsWith(objects)) {
+            try {
+                Files.delete(dir);
+            } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                return;
+            } catch (IOException e) {
+                return; // best effort: an empty directory costs nothing but an inode
+            }
+            dir = dir.getParent();
+        }
+    }
+
+    static void deleteQuietly(Path path) {
+        if (path == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // a leftover temporary file is invisible to readers and listings
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing a read channel loses nothing
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.ironclad.driver.fs;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ironclad.driver.StorageDriver;
+
+/** Creates filesystem drivers: strongly consistent local stores for single-node deployments and tests. */
+public final class FilesystemDrivers {
+
+    private FilesystemDrivers() {
+    }
+
+    /**
+     * A driver over {@code config.root()}, creating the directory if needed. Several drivers (in
+     * this or other processes) may share one root.
+     *
+     * @throws java.io.UncheckedIOException if the root cannot be created
+     */
+    public static StorageDriver create(FilesystemDriverConfig config) {
+        requireNonNull(config, "config is null");
+        return new FilesystemDriver(config);
+    }
+}

@@ -1,0 +1,397 @@
+package io.ironclad.sidecar;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ironclad.consistency.ConsistencyEvent;
+import io.ironclad.consistency.UploadState;
+import io.ironclad.driver.Digest;
+import io.ironclad.driver.PartInfo;
+import io.ironclad.driver.WriterState;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The registry's strongly consistent state (blobs, repository links, manifests, tags, upload
+ * sessions, consistency events) in the metadata database. Plain SQL that runs unchanged on H2
+ * and PostgreSQL; every method is one short transaction. Duplicate inserts are treated as
+ * success because every row it inserts is keyed by content or by a client-chosen name.
+ */
+@Singleton
+final class Metadata {
+
+    record BlobRow(Digest digest, long size, String storedKey) {
+        BlobRow {
+            requireNonNull(digest, "digest is null");
+            requireNonNull(storedKey, "storedKey is null");
+        }
+    }
+
+    record ManifestRow(String repository, Digest digest, String mediaType, byte[] content, Optional<Digest> subject,
+            Optional<String> artifactType) {
+        ManifestRow {
+            requireNonNull(repository, "repository is null");
+            requireNonNull(digest, "digest is null");
+            requireNonNull(mediaType, "mediaType is null");
+            requireNonNull(content, "content is null");
+            requireNonNull(subject, "subject is null");
+            requireNonNull(artifactType, "artifactType is null");
+        }
+    }
+
+    record SessionRow(String id, String repository, UploadState state, Instant created, Instant updated) {
+    }
+
+    private final DataSource dataSource;
+    private final Clock clock = Clock.systemUTC();
+
+    Metadata(DataSource dataSource) {
+        this.dataSource = requireNonNull(dataSource, "dataSource is null");
+    }
+
+    // ------------------------------------------------------------------ repositories and blobs
+
+    void ensureRepository(String name) {
+        insertIgnoringDuplicate("INSERT INTO repositories (name, created_at) VALUES (?, ?)", name, now());
+    }
+
+    boolean repositoryExists(String name) {
+        return exists("SELECT 1 FROM repositories WHERE name = ?", name);
+    }
+
+    Optional<BlobRow> findBlob(Digest digest) {
+        return queryOne("SELECT digest, size, stored_key FROM blobs WHERE digest = ?",
+                rs -> new BlobRow(Digest.parse(rs.getString(1)), rs.getLong(2), rs.getString(3)), digest.toString());
+    }
+
+    /** The blob if it is linked into {@code repository}. */
+    Optional<BlobRow> findLinkedBlob(String repository, Digest digest) {
+        return queryOne("SELECT b.digest, b.size, b.stored_key FROM blobs b JOIN repository_blobs r ON r.digest = b.digest"
+                        + " WHERE r.repository = ? AND b.digest = ?",
+                rs -> new BlobRow(Digest.parse(rs.getString(1)), rs.getLong(2), rs.getString(3)), repository, digest.toString());
+    }
+
+    /** Records a verified blob and links it into {@code repository}. */
+    void recordBlob(String repository, BlobRow blob) {
+        insertIgnoringDuplicate("INSERT INTO blobs (digest, size, stored_key, created_at) VALUES (?, ?, ?, ?)",
+                blob.digest().toString(), blob.size(), blob.storedKey(), now());
+        linkBlob(repository, blob.digest());
+    }
+
+    void linkBlob(String repository, Digest digest) {
+        ensureRepository(repository);
+        insertIgnoringDuplicate("INSERT INTO repository_blobs (repository, digest, created_at) VALUES (?, ?, ?)",
+                repository, digest.toString(), now());
+    }
+
+    boolean unlinkBlob(String repository, Digest digest) {
+        return update("DELETE FROM repository_blobs WHERE repository = ? AND digest = ?", repository, digest.toString()) > 0;
+    }
+
+    /** Blobs linked to no repository and older than {@code before}: candidates for collection. */
+    List<BlobRow> unreferencedBlobs(Instant before, int limit) {
+        return query("SELECT digest, size, stored_key FROM blobs b WHERE created_at < ? AND NOT EXISTS"
+                        + " (SELECT 1 FROM repository_blobs r WHERE r.digest = b.digest) ORDER BY digest",
+                rs -> new BlobRow(Digest.parse(rs.getString(1)), rs.getLong(2), rs.getString(3)), limit, before.toEpochMilli());
+    }
+
+    /** Deletes a blob row unless a repository links it again; returns whether it was deleted. */
+    boolean deleteBlobIfUnreferenced(Digest digest) {
+        return update("DELETE FROM blobs WHERE digest = ? AND NOT EXISTS (SELECT 1 FROM repository_blobs r WHERE r.digest = ?)",
+                digest.toString(), digest.toString()) > 0;
+    }
+
+    // ------------------------------------------------------------------ manifests and tags
+
+    void putManifest(ManifestRow row) {
+        ensureRepository(row.repository());
+        insertIgnoringDuplicate("INSERT INTO manifests (repository, digest, media_type, size, content, subject, artifact_type, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                row.repository(), row.digest().toString(), row.mediaType(), (long) row.content().length, row.content(),
+                row.subject().map(Digest::toString).orElse(null), row.artifactType().orElse(null), now());
+    }
+
+    Optional<ManifestRow> findManifest(String repository, Digest digest) {
+        return queryOne("SELECT repository, digest, media_type, content, subject, artifact_type FROM manifests"
+                + " WHERE repository = ? AND digest = ?", Metadata::manifest, repository, digest.toString());
+    }
+
+    boolean deleteManifest(String repository, Digest digest) {
+        update("DELETE FROM tags WHERE repository = ? AND digest = ?", repository, digest.toString());
+        return update("DELETE FROM manifests WHERE repository = ? AND digest = ?", repository, digest.toString()) > 0;
+    }
+
+    List<ManifestRow> referrers(String repository, Digest subject) {
+        return query("SELECT repository, digest, media_type, content, subject, artifact_type FROM manifests"
+                + " WHERE repository = ? AND subject = ? ORDER BY digest", Metadata::manifest, 10_000, repository, subject.toString());
+    }
+
+    void putTag(String repository, String tag, Digest digest) {
+        int updated = update("UPDATE tags SET digest = ?, updated_at = ? WHERE repository = ? AND name = ?",
+                digest.toString(), now(), repository, tag);
+        if (updated == 0 && !insertIgnoringDuplicate("INSERT INTO tags (repository, name, digest, updated_at) VALUES (?, ?, ?, ?)",
+                repository, tag, digest.toString(), now())) {
+            // a concurrent put of the same tag inserted first; last writer wins
+            update("UPDATE tags SET digest = ?, updated_at = ? WHERE repository = ? AND name = ?", digest.toString(), now(), repository, tag);
+        }
+    }
+
+    Optional<Digest> findTag(String repository, String tag) {
+        return queryOne("SELECT digest FROM tags WHERE repository = ? AND name = ?", rs -> Digest.parse(rs.getString(1)), repository, tag);
+    }
+
+    boolean deleteTag(String repository, String tag) {
+        return update("DELETE FROM tags WHERE repository = ? AND name = ?", repository, tag) > 0;
+    }
+
+    /** Tags in lexical order strictly after {@code last}, at most {@code limit}. */
+    List<String> tags(String repository, String last, int limit) {
+        return query("SELECT name FROM tags WHERE repository = ? AND name > ? ORDER BY name", rs -> rs.getString(1), limit,
+                repository, last);
+    }
+
+    List<String> repositories(String last, int limit) {
+        return query("SELECT name FROM repositories WHERE name > ? ORDER BY name", rs -> rs.getString(1), limit, last);
+    }
+
+    // ------------------------------------------------------------------ upload sessions
+
+    void createSession(String id, String repository, UploadState state) {
+        long now = now();
+        inTransaction(c -> {
+            execute(c, "INSERT INTO upload_sessions (id, repository, driver, writer_id, hash_algorithm, hash_state, size, created_at, updated_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    id, repository, state.writer().driver(), state.writer().uploadId(), state.algorithm().name(), state.hashState(),
+                    state.size(), now, now);
+            insertParts(c, id, state.writer().parts(), 0);
+            return null;
+        });
+    }
+
+    Optional<SessionRow> findSession(String id) {
+        return inTransaction(c -> {
+            Optional<SessionRow> head = queryOne(c, "SELECT id, repository, driver, writer_id, hash_algorithm, hash_state, size,"
+                    + " created_at, updated_at FROM upload_sessions WHERE id = ?", rs -> session(rs, List.of()), id);
+            if (head.isEmpty()) {
+                return head;
+            }
+            List<PartInfo> parts = query(c, "SELECT number, size, etag, location FROM upload_parts WHERE session_id = ? ORDER BY number",
+                    rs -> new PartInfo(rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getString(4)), Integer.MAX_VALUE, id);
+            SessionRow row = head.get();
+            UploadState s = row.state();
+            WriterState writer = new WriterState(s.writer().driver(), s.writer().uploadId(), parts);
+            return Optional.of(new SessionRow(row.id(), row.repository(), new UploadState(writer, s.algorithm(), s.hashState(), s.size()),
+                    row.created(), row.updated()));
+        });
+    }
+
+    /**
+     * Stores the state after an append, only if the row still holds {@code previousSize} bytes
+     * (optimistic check: a concurrent append on another replica wins, this one reports false).
+     */
+    boolean advanceSession(String id, long previousSize, UploadState state) {
+        return inTransaction(c -> {
+            int updated = execute(c, "UPDATE upload_sessions SET hash_state = ?, size = ?, updated_at = ? WHERE id = ? AND size = ?",
+                    state.hashState(), state.size(), now(), id, previousSize);
+            if (updated == 0) {
+                return false;
+            }
+            execute(c, "DELETE FROM upload_parts WHERE session_id = ?", id);
+            insertParts(c, id, state.writer().parts(), 0);
+            return true;
+        });
+    }
+
+    boolean deleteSession(String id) {
+        return update("DELETE FROM upload_sessions WHERE id = ?", id) > 0;
+    }
+
+    List<SessionRow> staleSessions(Instant updatedBefore, int limit) {
+        List<String> ids = query("SELECT id FROM upload_sessions WHERE updated_at < ? ORDER BY updated_at", rs -> rs.getString(1), limit,
+                updatedBefore.toEpochMilli());
+        List<SessionRow> rows = new ArrayList<>();
+        for (String id : ids) {
+            findSession(id).ifPresent(rows::add);
+        }
+        return rows;
+    }
+
+    // ------------------------------------------------------------------ consistency events
+
+    void insertEvents(List<ConsistencyEvent> events) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO consistency_events"
+                    + " (kind, driver, operation, object_key, attempt, elapsed_ms, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (ConsistencyEvent e : events) {
+                    bind(ps, e.kind().name().toLowerCase(java.util.Locale.ROOT), e.driver(), e.operation(), e.key(), e.attempt(),
+                            e.elapsed().toMillis(), truncate(e.detail(), 2000), e.at().toEpochMilli());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** The most recent events, newest first. */
+    List<EventView> recentEvents(int limit) {
+        return query("SELECT id, kind, driver, operation, object_key, attempt, elapsed_ms, detail, at FROM consistency_events"
+                        + " ORDER BY id DESC",
+                rs -> new EventView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
+                        rs.getLong(7), rs.getString(8), Instant.ofEpochMilli(rs.getLong(9)).toString()), limit);
+    }
+
+    /** A consistency event as served by {@code /ops/consistency/events}. */
+    record EventView(long id, String kind, String driver, String operation, String key, int attempt, long elapsedMillis,
+            String detail, String at) {
+    }
+
+    // ------------------------------------------------------------------ JDBC plumbing
+
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    private static ManifestRow manifest(ResultSet rs) throws SQLException {
+        return new ManifestRow(rs.getString(1), Digest.parse(rs.getString(2)), rs.getString(3), rs.getBytes(4),
+                Optional.ofNullable(rs.getString(5)).map(Digest::parse), Optional.ofNullable(rs.getString(6)));
+    }
+
+    private static SessionRow session(ResultSet rs, List<PartInfo> parts) throws SQLException {
+        WriterState writer = new WriterState(rs.getString(3), rs.getString(4), parts);
+        UploadState state = new UploadState(writer, Digest.Algorithm.valueOf(rs.getString(5)), rs.getBytes(6), rs.getLong(7));
+        return new SessionRow(rs.getString(1), rs.getString(2), state, Instant.ofEpochMilli(rs.getLong(8)),
+                Instant.ofEpochMilli(rs.getLong(9)));
+    }
+
+    private static void insertParts(Connection c, String id, List<PartInfo> parts, int from) throws SQLException {
+        for (PartInfo part : parts.subList(from, parts.size())) {
+            execute(c, "INSERT INTO upload_parts (session_id, number, size, etag, location) VALUES (?, ?, ?, ?, ?)",
+                    id, part.number(), part.size(), part.etag(), part.location());
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private <T> T inTransaction(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new MetadataException(e);
+        }
+    }
+
+    private boolean exists(String sql, Object... args) {
+        return queryOne(sql, rs -> Boolean.TRUE, args).isPresent();
+    }
+
+    private <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
+        return inTransaction(c -> queryOne(c, sql, mapper, args));
+    }
+
+    private static <T> Optional<T> queryOne(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+        List<T> rows = query(c, sql, mapper, 1, args);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    private <T> List<T> query(String sql, RowMapper<T> mapper, int limit, Object... args) {
+        return inTransaction(c -> query(c, sql, mapper, limit, args));
+    }
+
+    private static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, int limit, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            ps.setMaxRows(limit);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && rows.size() < limit) {
+                    rows.add(mapper.map(rs));
+                }
+            }
+            return rows;
+        }
+    }
+
+    private int update(String sql, Object... args) {
+        return inTransaction(c -> execute(c, sql, args));
+    }
+
+    /** Inserts a row; returns false if a row with the same key exists already. */
+    private boolean insertIgnoringDuplicate(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            execute(c, sql, args);
+            return true;
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23") && isDuplicate(e)) {
+                return false;
+            }
+            throw new MetadataException(e);
+        }
+    }
+
+    private static boolean isDuplicate(SQLException e) {
+        // 23505 is unique violation on both PostgreSQL and H2; foreign key violations (23503/23506) are real errors
+        return "23505".equals(e.getSQLState());
+    }
+
+    private static int execute(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object arg = args[i];
+            if (arg == null) {
+                ps.setNull(i + 1, java.sql.Types.VARCHAR);
+            } else if (arg instanceof byte[] bytes) {
+                ps.setBytes(i + 1, bytes);
+            } else {
+                ps.setObject(i + 1, arg);
+            }
+        }
+    }
+
+    /** A database failure; answered as 503 because the metadata is the registry's source of truth. */
+    static final class MetadataException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MetadataException(SQLException cause) {
+            super("metadata database: " + cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package io.ironclad.sidecar;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ironclad.consistency.ConsistentStore;
+import io.ironclad.consistency.Expectation;
+import io.ironclad.consistency.StoredObject;
+import io.ironclad.consistency.Upload;
+import io.ironclad.consistency.UploadState;
+import io.ironclad.consistency.VerifiedContent;
+import io.ironclad.driver.ByteRange;
+import io.ironclad.driver.Digest;
+import io.ironclad.driver.IntegrityException;
+import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.ObjectNotFoundException;
+import io.ironclad.driver.Payload;
+import io.ironclad.driver.StorageException;
+import io.ironclad.sidecar.Metadata.BlobRow;
+import io.ironclad.sidecar.Metadata.ManifestRow;
+import io.ironclad.sidecar.Metadata.SessionRow;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The registry's operations, free of HTTP: blobs and uploads through the {@link ConsistentStore},
+ * everything mutable through {@link Metadata}. Each method either completes or throws a
+ * {@link RegistryException} / {@link StorageException} that the controller maps to a response.
+ */
+@Singleton
+final class Registry {
+
+    static final int MANIFEST_LIMIT = 4 << 20;
+    static final Set<String> IMAGE_MANIFESTS = Set.of(
+            "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json");
+    static final Set<String> INDEXES = Set.of(
+            "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json");
+
+    private final ConsistentStore store;
+    private final Metadata metadata;
+    private final ObjectMapper json;
+    private final DigestLocks locks;
+
+    Registry(ConsistentStore store, Metadata metadata, ObjectMapper json, DigestLocks locks) {
+        this.locks = requireNonNull(locks, "locks is null");
+        this.store = requireNonNull(store, "store is null");
+        this.metadata = requireNonNull(metadata, "metadata is null");
+        this.json = requireNonNull(json, "json is null");
+    }
+
+    static ObjectKey blobKey(Digest digest) {
+        return ObjectKey.of("blobs/" + digest.algorithm().ociName() + "/" + digest.hex().substring(0, 2) + "/" + digest.hex());
+    }
+
+    // ------------------------------------------------------------------ blobs
+
+    /** The blob as linked into {@code repository}, from the database only. */
+    BlobRow blob(String repository, Digest digest) {
+        return metadata.findLinkedBlob(repository, digest)
+                .orElseThrow(() -> new RegistryException(ErrorCode.BLOB_UNKNOWN, digest + " is not in " + repository));
+    }
+
+    VerifiedContent openBlob(BlobRow blob, Optional<ByteRange> range) throws StorageException {
+        return store.open(ObjectKey.of(blob.storedKey()), Expectation.known(blob.digest(), blob.size()), range);
+    }
+
+    void deleteBlob(String repository, Digest digest) {
+        if (!metadata.unlinkBlob(repository, digest)) {
+            throw new RegistryException(ErrorCode.BLOB_UNKNOWN, digest + " is not in " + repository);
+        }
+    }
+
+    /** Links a blob of another repository into {@code repository}; empty if the source lacks it. */
+    Optional<BlobRow> mount(String repository, Digest digest, String from) {
+        java.util.concurrent.locks.ReentrantLock lock = locks.lock(digest);
+        try {
+            Optional<BlobRow> source = metadata.findLinkedBlob(from, digest);
+            source.ifPresent(b -> metadata.linkBlob(repository, digest));
+            return source;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Monolithic upload: streams {@code body} into the store, then records the blob. */
+    BlobRow putBlob(String repository, Digest digest, Payload body) throws StorageException {
+        ObjectKey key = blobKey(digest);
+        java.util.concurrent.locks.ReentrantLock lock = locks.lock(digest);
+        try {
+            StoredObject stored = store.put(key, Expectation.of(digest, body.size()), body);
+            BlobRow row = new BlobRow(digest, stored.size(), key.value());
+            metadata.recordBlob(repository, row);
+            return row;
+        } catch (IntegrityException e) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ upload sessions
+
+    SessionRow startUpload(String repository) throws StorageException {
+        Upload upload = store.startUpload(Digest.Algorithm.SHA256);
+        String id = UUID.randomUUID().toString();
+        metadata.ensureRepository(repository);
+        metadata.createSession(id, repository, upload.state());
+        return metadata.findSession(id).orElseThrow();
+    }
+
+    SessionRow session(String repository, String id) {
+        return metadata.findSession(id).filter(s -> s.repository().equals(repository))
+                .orElseThrow(() -> new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + id + " unknown in " + repository));
+    }
+
+    /**
+     * Appends one chunk as one part. {@code start}, when the client sent a Content-Range, must be
+     * the session's current size; the row is advanced only if no other replica appended meanwhile.
+     */
+    SessionRow append(SessionRow session, Optional<Long> start, Payload chunk) throws StorageException {
+        long size = session.state().size();
+        if (start.isPresent() && start.get() != size) {
+            throw rangeError(session, "chunk starts at " + start.get() + " but the upload holds " + size + " bytes");
+        }
+        if (chunk.size() == 0) {
+            return session;
+        }
+        Upload upload = resume(session);
+        UploadState next = upload.append(chunk);
+        if (!metadata.advanceSession(session.id(), size, next)) {
+            throw rangeError(session, "another request appended to upload " + session.id() + " concurrently");
+        }
+        return metadata.findSession(session.id()).orElseThrow();
+    }
+
+    BlobRow complete(SessionRow session, Digest digest) throws StorageException {
+        ObjectKey key = blobKey(digest);
+        Upload upload = resume(session);
+        java.util.concurrent.locks.ReentrantLock lock = locks.lock(digest);
+        try {
+            StoredObject stored = upload.complete(key, digest);
+            BlobRow row = new BlobRow(digest, stored.size(), key.value());
+            metadata.recordBlob(session.repository(), row);
+            metadata.deleteSession(session.id());
+            return row;
+        } catch (IntegrityException e) {
+            // complete() has deleted the parts; the session cannot be finished any more
+            metadata.deleteSession(session.id());
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void cancel(SessionRow session) throws StorageException {
+        try {
+            resume(session).cancel();
+        } catch (ObjectNotFoundException e) {
+            // parts already gone (reaped or completed elsewhere): dropping the row is all that is left
+        }
+        metadata.deleteSession(session.id());
+    }
+
+    private Upload resume(SessionRow session) throws StorageException {
+        try {
+            return store.resumeUpload(session.state());
+        } catch (ObjectNotFoundException e) {
+            metadata.deleteSession(session.id());
+            throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + session.id() + " no longer exists in the store");
+        }
+    }
+
+    private static RegistryException rangeError(SessionRow session, String detail) {
+        long size = session.state().size();
+        return new RegistryException(ErrorCode.RANGE_INVALID, detail, java.util.Map.of(
+                "Range", "0-" + Math.max(0, size - 1), "Docker-Upload-UUID", session.id()));
+    }
+
+    // ------------------------------------------------------------------ manifests
+
+    ManifestRow manifest(String repository, String reference) {
+        Digest digest = resolve(repository, reference);
+        return metadata.findManifest(repository, digest)
+                .orElseThrow(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN, reference + " is not in " + repository));
+    }
+
+    private Digest resolve(String repository, String reference) {
+        if (OciGrammar.isDigest(reference)) {
+            return OciGrammar.digest(reference);
+        }
+        return metadata.findTag(repository, reference)
+                .orElseThrow(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + reference + " is not in " + repository));
+    }
+
+    /** Validates and stores a manifest; tags it when {@code reference} is a tag. */
+    ManifestRow putManifest(String repository, String reference, String contentType, byte[] body) {
+        Digest digest = sha256(body);
+        if (OciGrammar.isDigest(reference) && !OciGrammar.digest(reference).equals(digest)) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, "manifest hashes to " + digest + ", not " + reference);
+        }
+        JsonNode root = parse(body);
+        String mediaType = mediaType(root, contentType);
+        for (Digest child : references(root, mediaType)) {
+            boolean present = INDEXES.contains(mediaType)
+                    ? metadata.findManifest(repository, child).isPresent()
+                    : metadata.findLinkedBlob(repository, child).isPresent();
+            if (!present) {
+                throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, child + " is not in " + repository);
+            }
+        }
+        Optional<Digest> subject = optionalDigest(root.path("subject").path("digest"));
+        Optional<String> artifactType = text(root.path("artifactType"))
+                .or(() -> IMAGE_MANIFESTS.contains(mediaType) ? text(root.path("config").path("mediaType")) : Optional.empty());
+        ManifestRow row = new ManifestRow(repository, digest, mediaType, body, subject, artifactType);
+        metadata.putManifest(row);
+        if (!OciGrammar.isDigest(reference)) {
+            metadata.putTag(repository, reference, digest);
+        }
+        return row;
+    }
+
+    void deleteManifest(String repository, String reference) {
+        boolean deleted = OciGrammar.isDigest(reference)
+                ? metadata.deleteManifest(repository, OciGrammar.digest(reference))
+                : metadata.deleteTag(repository, reference);
+        if (!deleted) {
+            throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, reference + " is not in " + repository);
+        }
+    }
+
+    List<String> tags(String repository, String last, int n) {
+        if (!metadata.repositoryExists(repository)) {
+            throw new RegistryException(ErrorCode.NAME_UNKNOWN, repository);
+        }
+        return metadata.tags(repository, last, n);
+    }
+
+    List<String> catalog(String last, int n) {
+        return metadata.repositories(last, n);
+    }
+
+    /** Descriptors of the manifests whose subject is {@code subject}, optionally of one artifact type. */
+    List<JsonNode> referrers(String repository, Digest subject, Optional<String> artifactType) {
+        List<JsonNode> out = new ArrayList<>();
+        for (ManifestRow row : metadata.referrers(repository, subject)) {
+            if (artifactType.isPresent() && !artifactType.equals(row.artifactType())) {
+                continue;
+            }
+            var descriptor = json.createObjectNode();
+            descriptor.put("mediaType", row.mediaType());
+            descriptor.put("digest", row.digest().toString());
+            descriptor.put("size", row.content().length);
+            row.artifactType().ifPresent(t -> descriptor.put("artifactType", t));
+            JsonNode annotations = parse(row.content()).path("annotations");
+            if (annotations.isObject()) {
+                descriptor.set("annotations", annotations);
+            }
+            out.add(descriptor);
+        }
+        return out;
+    }
+
+    private JsonNode parse(byte[] body) {
+        try {
+            JsonNode root = json.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw new RegistryException(ErrorCode.MANIFEST_INVALID, "manifest is not a JSON object");
+            }
+            return root;
+        } catch (IOException e) {
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "manifest is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static String mediaType(JsonNode root, String contentType) {
+        Optional<String> declared = text(root.path("mediaType"));
+        String type = declared.orElse(contentType == null ? "" : contentType.split(";")[0].trim());
+        if (!IMAGE_MANIFESTS.contains(type) && !INDEXES.contains(type)) {
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "unsupported manifest media type '" + type + "'");
+        }
+        if (root.path("schemaVersion").asInt() != 2) {
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "schemaVersion must be 2");
+        }
+        return type;
+    }
+
+    private static List<Digest> references(JsonNode root, String mediaType) {
+        List<Digest> refs = new ArrayList<>();
+        if (INDEXES.contains(mediaType)) {
+            for (JsonNode m : root.path("manifests")) {
+                refs.add(requiredDigest(m.path("digest")));
+            }
+            return refs;
+        }
+        if (!root.path("config").isObject() || !root.path("layers").isArray()) {
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "image manifest needs a config and a layers array");
+        }
+        refs.add(requiredDigest(root.path("config").path("digest")));
+        for (JsonNode layer : root.path("layers")) {
+            refs.add(requiredDigest(layer.path("digest")));
+        }
+        return refs;
+    }
+
+    private static Digest requiredDigest(JsonNode node) {
+        if (!node.isTextual()) {
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "descriptor without a digest");
+        }
+        try {
+            return Digest.parse(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "descriptor digest: " + e.getMessage());
+        }
+    }
+
+    private static Optional<Digest> optionalDigest(JsonNode node) {
+        return node.isMissingNode() ? Optional.empty() : Optional.of(requiredDigest(node));
+    }
+
+    private static Optional<String> text(JsonNode node) {
+        return node.isTextual() ? Optional.of(node.asText()) : Optional.empty();
+    }
+
+    static Digest sha256(byte[] bytes) {
+        try {
+            return Digest.of(Digest.Algorithm.SHA256, MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,314 @@
+package io.ironclad.sidecar;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ironclad.consistency.VerifiedContent;
+import io.ironclad.driver.ByteRange;
+import io.ironclad.driver.Digest;
+import io.ironclad.driver.Payload;
+import io.ironclad.driver.StorageException;
+import io.ironclad.sidecar.Metadata.BlobRow;
+import io.ironclad.sidecar.Metadata.ManifestRow;
+import io.ironclad.sidecar.Metadata.SessionRow;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.server.types.files.StreamedFile;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The OCI Distribution API ({@code /v2/...}). One catch-all route per method parses the path
+ * (repository names contain slashes) and hands over to {@link Registry}; request and response
+ * bodies are streamed, never buffered whole (manifests excepted, bounded at 4 MiB).
+ */
+@Controller("/v2")
+@Produces(MediaType.ALL)
+@Consumes(MediaType.ALL)
+@ExecuteOn(TaskExecutors.BLOCKING)
+final class RegistryController {
+
+    static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    static final String NO_STORE = "no-store";
+    private static final int DEFAULT_PAGE = 1000;
+
+    private final Registry registry;
+    private final ObjectMapper json;
+    private final Spooler spooler;
+    private final long minChunk;
+
+    RegistryController(Registry registry, ObjectMapper json, Spooler spooler) {
+        this.registry = registry;
+        this.json = json;
+        this.spooler = spooler;
+        this.minChunk = spooler.minPartSize();
+    }
+
+    @Get
+    HttpResponse<?> base() {
+        return HttpResponse.ok("{}").contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    @Get("/_catalog")
+    HttpResponse<?> catalog(@Nullable @QueryValue Integer n, @Nullable @QueryValue String last) {
+        int limit = pageSize(n);
+        List<String> repos = registry.catalog(last == null ? "" : last, limit);
+        ObjectNode body = json.createObjectNode();
+        body.putPOJO("repositories", repos);
+        MutableHttpResponse<?> response = jsonResponse(body);
+        if (repos.size() == limit && limit > 0) {
+            response.header("Link", "</v2/_catalog?n=" + limit + "&last=" + encode(repos.get(limit - 1)) + ">; rel=\"next\"");
+        }
+        return response;
+    }
+
+    /** GET and HEAD (Micronaut routes HEAD to the GET route; a separate HEAD route would be ambiguous). */
+    @Get("/{+path}")
+    HttpResponse<?> get(@PathVariable String path, HttpRequest<?> request) throws StorageException {
+        if (request.getMethod() == io.micronaut.http.HttpMethod.HEAD) {
+            return head(path);
+        }
+        RegistryPath target = RegistryPath.parse(path);
+        if (target instanceof RegistryPath.Blob blob) {
+            return getBlob(blob, request.getHeaders().get("Range"));
+        }
+        if (target instanceof RegistryPath.Manifest manifest) {
+            return manifestResponse(manifest, registry.manifest(manifest.name(), manifest.reference()), true);
+        }
+        if (target instanceof RegistryPath.UploadSession upload) {
+            SessionRow session = registry.session(upload.name(), upload.id());
+            return uploadAccepted(HttpResponse.noContent(), session);
+        }
+        if (target instanceof RegistryPath.Tags tags) {
+            return tagList(tags.name(), request);
+        }
+        if (target instanceof RegistryPath.Referrers referrers) {
+            return referrers(referrers, request.getParameters().get("artifactType"));
+        }
+        throw new RegistryException(ErrorCode.UNSUPPORTED, "GET not supported on /v2/" + path);
+    }
+
+    private HttpResponse<?> head(String path) {
+        RegistryPath target = RegistryPath.parse(path);
+        if (target instanceof RegistryPath.Blob blob) {
+            BlobRow row = registry.blob(blob.name(), blob.digest());
+            return HttpResponse.ok().header("Docker-Content-Digest", row.digest().toString())
+                    .header("ETag", etag(row.digest())).header("Cache-Control", IMMUTABLE)
+                    .header("Accept-Ranges", "bytes").contentType(MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                    .contentLength(row.size());
+        }
+        if (target instanceof RegistryPath.Manifest manifest) {
+            return manifestResponse(manifest, registry.manifest(manifest.name(), manifest.reference()), false);
+        }
+        throw new RegistryException(ErrorCode.UNSUPPORTED, "HEAD not supported on /v2/" + path);
+    }
+
+    @Post("/{+path}")
+    HttpResponse<?> post(@PathVariable String path, HttpRequest<?> request, @Nullable @Body InputStream body) throws StorageException {
+        RegistryPath target = RegistryPath.parse(path);
+        if (!(target instanceof RegistryPath.Uploads uploads)) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, "POST not supported on /v2/" + path);
+        }
+        String name = uploads.name();
+        String mount = request.getParameters().get("mount");
+        String from = request.getParameters().get("from");
+        if (mount != null && from != null) {
+            Digest digest = OciGrammar.digest(mount);
+            Optional<BlobRow> mounted = registry.mount(name, digest, OciGrammar.name(from));
+            if (mounted.isPresent()) {
+                return blobCreated(name, digest);
+            }
+        }
+        String digest = request.getParameters().get("digest");
+        if (digest != null) {
+            Digest expected = OciGrammar.digest(digest);
+            registry.putBlob(name, expected, spooler.payload(request, body));
+            return blobCreated(name, expected);
+        }
+        SessionRow session = registry.startUpload(name);
+        return uploadAccepted(HttpResponse.accepted(), session);
+    }
+
+    @Patch("/{+path}")
+    HttpResponse<?> patch(@PathVariable String path, HttpRequest<?> request, @Nullable @Body InputStream body) throws StorageException {
+        RegistryPath.UploadSession upload = uploadSession(RegistryPath.parse(path), "PATCH");
+        SessionRow session = registry.session(upload.name(), upload.id());
+        Optional<Long> start = contentRangeStart(request.getHeaders().get("Content-Range"), session);
+        SessionRow next = registry.append(session, start, spooler.payload(request, body));
+        return uploadAccepted(HttpResponse.accepted(), next);
+    }
+
+    @Put("/{+path}")
+    HttpResponse<?> put(@PathVariable String path, HttpRequest<?> request, @Nullable @Body InputStream body) throws StorageException {
+        RegistryPath target = RegistryPath.parse(path);
+        if (target instanceof RegistryPath.Manifest manifest) {
+            byte[] bytes = Spooler.readBounded(body, Registry.MANIFEST_LIMIT);
+            ManifestRow row = registry.putManifest(manifest.name(), manifest.reference(),
+                    request.getHeaders().get("Content-Type"), bytes);
+            MutableHttpResponse<?> response = HttpResponse.status(HttpStatus.CREATED)
+                    .header("Location", "/v2/" + manifest.name() + "/manifests/" + row.digest())
+                    .header("Docker-Content-Digest", row.digest().toString());
+            row.subject().ifPresent(s -> response.header("OCI-Subject", s.toString()));
+            return response;
+        }
+        RegistryPath.UploadSession upload = uploadSession(target, "PUT");
+        Digest digest = OciGrammar.digest(request.getParameters().get("digest"));
+        SessionRow session = registry.session(upload.name(), upload.id());
+        Optional<Long> start = contentRangeStart(request.getHeaders().get("Content-Range"), session);
+        SessionRow appended = registry.append(session, start, spooler.payload(request, body));
+        registry.complete(appended, digest);
+        return blobCreated(upload.name(), digest);
+    }
+
+    @Delete("/{+path}")
+    HttpResponse<?> delete(@PathVariable String path) throws StorageException {
+        RegistryPath target = RegistryPath.parse(path);
+        if (target instanceof RegistryPath.Blob blob) {
+            registry.deleteBlob(blob.name(), blob.digest());
+            return HttpResponse.accepted();
+        }
+        if (target instanceof RegistryPath.Manifest manifest) {
+            registry.deleteManifest(manifest.name(), manifest.reference());
+            return HttpResponse.accepted();
+        }
+        RegistryPath.UploadSession upload = uploadSession(target, "DELETE");
+        registry.cancel(registry.session(upload.name(), upload.id()));
+        return HttpResponse.noContent();
+    }
+
+    // ------------------------------------------------------------------ responses
+
+    private HttpResponse<?> getBlob(RegistryPath.Blob blob, @Nullable String rangeHeader) throws StorageException {
+        BlobRow row = registry.blob(blob.name(), blob.digest());
+        Optional<ByteRange> range = HttpRanges.parse(rangeHeader, row.size());
+        VerifiedContent content = registry.openBlob(row, range);
+        MutableHttpResponse<StreamedFile> response = HttpResponse.status(range.isPresent() ? HttpStatus.PARTIAL_CONTENT : HttpStatus.OK);
+        response.body(new StreamedFile(content.body(), MediaType.APPLICATION_OCTET_STREAM_TYPE, -1, content.length()));
+        response.header("Docker-Content-Digest", row.digest().toString()).header("ETag", etag(row.digest()))
+                .header("Cache-Control", IMMUTABLE).header("Accept-Ranges", "bytes");
+        content.range().ifPresent(r -> response.header("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + row.size()));
+        return response;
+    }
+
+    private HttpResponse<?> manifestResponse(RegistryPath.Manifest target, ManifestRow row, boolean withBody) {
+        MutableHttpResponse<?> response = withBody ? HttpResponse.ok(row.content()) : HttpResponse.ok();
+        response.contentType(row.mediaType()).contentLength(row.content().length)
+                .header("Docker-Content-Digest", row.digest().toString()).header("ETag", etag(row.digest()))
+                .header("Cache-Control", target.byDigest() ? IMMUTABLE : NO_STORE);
+        row.subject().ifPresent(s -> response.header("OCI-Subject", s.toString()));
+        return response;
+    }
+
+    private HttpResponse<?> tagList(String name, HttpRequest<?> request) {
+        int limit = pageSize(request.getParameters().get("n", Integer.class).orElse(null));
+        String last = request.getParameters().get("last");
+        List<String> tags = registry.tags(name, last == null ? "" : last, limit);
+        ObjectNode body = json.createObjectNode();
+        body.put("name", name);
+        body.putPOJO("tags", tags);
+        MutableHttpResponse<?> response = jsonResponse(body).header("Cache-Control", NO_STORE);
+        if (tags.size() == limit && limit > 0) {
+            response.header("Link", "</v2/" + name + "/tags/list?n=" + limit + "&last=" + encode(tags.get(limit - 1)) + ">; rel=\"next\"");
+        }
+        return response;
+    }
+
+    private HttpResponse<?> referrers(RegistryPath.Referrers target, @Nullable String artifactType) {
+        List<JsonNode> descriptors = registry.referrers(target.name(), target.subject(), Optional.ofNullable(artifactType));
+        ObjectNode index = json.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", "application/vnd.oci.image.index.v1+json");
+        index.putArray("manifests").addAll(descriptors);
+        MutableHttpResponse<?> response = HttpResponse.ok(bytes(index)).contentType("application/vnd.oci.image.index.v1+json");
+        if (artifactType != null) {
+            response.header("OCI-Filters-Applied", "artifactType");
+        }
+        return response;
+    }
+
+    private MutableHttpResponse<?> uploadAccepted(MutableHttpResponse<?> response, SessionRow session) {
+        long size = session.state().size();
+        return response.header("Location", "/v2/" + session.repository() + "/blobs/uploads/" + session.id())
+                .header("Range", "0-" + Math.max(0, size - 1)).header("Docker-Upload-UUID", session.id())
+                .header("OCI-Chunk-Min-Length", Long.toString(minChunk)).contentLength(0);
+    }
+
+    private static HttpResponse<?> blobCreated(String name, Digest digest) {
+        return HttpResponse.status(HttpStatus.CREATED).header("Location", "/v2/" + name + "/blobs/" + digest)
+                .header("Docker-Content-Digest", digest.toString()).contentLength(0);
+    }
+
+    private MutableHttpResponse<?> jsonResponse(JsonNode body) {
+        return HttpResponse.ok(bytes(body)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    private byte[] bytes(JsonNode node) {
+        try {
+            return json.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static RegistryPath.UploadSession uploadSession(RegistryPath target, String method) {
+        if (target instanceof RegistryPath.UploadSession upload) {
+            return upload;
+        }
+        throw new RegistryException(ErrorCode.UNSUPPORTED, method + " not supported on this path");
+    }
+
+    /** The first byte of a {@code Content-Range: <start>-<end>} header, checked against the session. */
+    private static Optional<Long> contentRangeStart(@Nullable String header, SessionRow session) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        String value = header.trim().replaceFirst("^bytes[ =]", "");
+        int dash = value.indexOf('-');
+        try {
+            return Optional.of(Long.parseLong(value.substring(0, dash)));
+        } catch (RuntimeException e) {
+            throw new RegistryException(ErrorCode.RANGE_INVALID, "malformed Content-Range '" + header + "'",
+                    java.util.Map.of("Range", "0-" + Math.max(0, session.state().size() - 1)));
+        }
+    }
+
+    private static String etag(Digest digest) {
+        return "\"" + digest + "\"";
+    }
+
+    private static int pageSize(@Nullable Integer n) {
+        if (n == null) {
+            return DEFAULT_PAGE;
+        }
+        if (n < 0) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, "n must not be negative");
+        }
+        return Math.min(n, 10_000);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

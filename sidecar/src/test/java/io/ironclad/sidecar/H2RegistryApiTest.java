@@ -1,0 +1,12 @@
+package io.ironclad.sidecar;
+
+import java.util.UUID;
+
+/** The API tests on the embedded H2 database (the default deployment). */
+class H2RegistryApiTest extends AbstractRegistryApiTest {
+
+    @Override
+    String jdbcUrl() {
+        return "jdbc:h2:mem:api-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    }
+}
