@@ -27,6 +27,9 @@ import java.time.Duration;
  *     whole body (default 5 min, enough for a 5 GiB segment at ~20 MB/s)
  * @param poolSize requests (including open read streams) in flight at once per driver (default 64)
  * @param createContainers create {@code container} and {@code segmentsContainer} if missing (default true)
+ * @param conditionalCreate whether the server enforces {@code If-None-Match: *} on PUT (default true, as
+ *     Swift does); false for servers that ignore it, such as Ceph RGW's Swift API, so the driver
+ *     reports no {@link io.ironclad.driver.Capability#CONDITIONAL_CREATE} instead of overwriting
  */
 public record SwiftDriverConfig(
         URI authUrl,
@@ -44,7 +47,8 @@ public record SwiftDriverConfig(
         Duration connectTimeout,
         Duration requestTimeout,
         int poolSize,
-        boolean createContainers) {
+        boolean createContainers,
+        boolean conditionalCreate) {
 
     /** Swift's largest single object (and therefore segment), {@code max_file_size}. */
     public static final long MAX_SEGMENT_SIZE = 5L * 1024 * 1024 * 1024;
@@ -103,49 +107,54 @@ public record SwiftDriverConfig(
     public static SwiftDriverConfig tempAuth(URI authUrl, String user, String key, String container) {
         return new SwiftDriverConfig(authUrl, AuthVersion.V1, user, key, "", "Default", "Default", "", EndpointInterface.PUBLIC,
                 container, container + "+segments", DEFAULT_SEGMENT_SIZE, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
-                DEFAULT_POOL_SIZE, true);
+                DEFAULT_POOL_SIZE, true, true);
     }
 
     /** Keystone v3 password authentication scoped to {@code project}, users and project in domain {@code Default}. */
     public static SwiftDriverConfig keystoneV3(URI authUrl, String user, String password, String project, String container) {
         return new SwiftDriverConfig(authUrl, AuthVersion.V3, user, password, project, "Default", "Default", "", EndpointInterface.PUBLIC,
                 container, container + "+segments", DEFAULT_SEGMENT_SIZE, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
-                DEFAULT_POOL_SIZE, true);
+                DEFAULT_POOL_SIZE, true, true);
     }
 
     public SwiftDriverConfig withDomains(String newProjectDomain, String newUserDomain) {
         return new SwiftDriverConfig(authUrl, authVersion, user, key, project, newProjectDomain, newUserDomain, region, endpointInterface,
-                container, segmentsContainer, segmentSize, connectTimeout, requestTimeout, poolSize, createContainers);
+                container, segmentsContainer, segmentSize, connectTimeout, requestTimeout, poolSize, createContainers, conditionalCreate);
     }
 
     public SwiftDriverConfig withEndpoint(String newRegion, EndpointInterface newInterface) {
         return new SwiftDriverConfig(authUrl, authVersion, user, key, project, projectDomain, userDomain, newRegion, newInterface,
-                container, segmentsContainer, segmentSize, connectTimeout, requestTimeout, poolSize, createContainers);
+                container, segmentsContainer, segmentSize, connectTimeout, requestTimeout, poolSize, createContainers, conditionalCreate);
     }
 
     public SwiftDriverConfig withSegmentsContainer(String value) {
         return new SwiftDriverConfig(authUrl, authVersion, user, key, project, projectDomain, userDomain, region, endpointInterface,
-                container, value, segmentSize, connectTimeout, requestTimeout, poolSize, createContainers);
+                container, value, segmentSize, connectTimeout, requestTimeout, poolSize, createContainers, conditionalCreate);
     }
 
     public SwiftDriverConfig withSegmentSize(long value) {
         return new SwiftDriverConfig(authUrl, authVersion, user, key, project, projectDomain, userDomain, region, endpointInterface,
-                container, segmentsContainer, value, connectTimeout, requestTimeout, poolSize, createContainers);
+                container, segmentsContainer, value, connectTimeout, requestTimeout, poolSize, createContainers, conditionalCreate);
     }
 
     public SwiftDriverConfig withTimeouts(Duration connect, Duration request) {
         return new SwiftDriverConfig(authUrl, authVersion, user, key, project, projectDomain, userDomain, region, endpointInterface,
-                container, segmentsContainer, segmentSize, connect, request, poolSize, createContainers);
+                container, segmentsContainer, segmentSize, connect, request, poolSize, createContainers, conditionalCreate);
     }
 
     public SwiftDriverConfig withPoolSize(int value) {
         return new SwiftDriverConfig(authUrl, authVersion, user, key, project, projectDomain, userDomain, region, endpointInterface,
-                container, segmentsContainer, segmentSize, connectTimeout, requestTimeout, value, createContainers);
+                container, segmentsContainer, segmentSize, connectTimeout, requestTimeout, value, createContainers, conditionalCreate);
     }
 
     public SwiftDriverConfig withCreateContainers(boolean value) {
         return new SwiftDriverConfig(authUrl, authVersion, user, key, project, projectDomain, userDomain, region, endpointInterface,
-                container, segmentsContainer, segmentSize, connectTimeout, requestTimeout, poolSize, value);
+                container, segmentsContainer, segmentSize, connectTimeout, requestTimeout, poolSize, value, conditionalCreate);
+    }
+
+    public SwiftDriverConfig withConditionalCreate(boolean value) {
+        return new SwiftDriverConfig(authUrl, authVersion, user, key, project, projectDomain, userDomain, region, endpointInterface,
+                container, segmentsContainer, segmentSize, connectTimeout, requestTimeout, poolSize, createContainers, value);
     }
 
     /** Never prints the key. */
@@ -154,7 +163,8 @@ public record SwiftDriverConfig(
         return "SwiftDriverConfig[authUrl=" + authUrl + ", authVersion=" + authVersion + ", user=" + user + ", project=" + project
                 + ", region=" + region + ", interface=" + endpointInterface + ", container=" + container
                 + ", segmentsContainer=" + segmentsContainer + ", segmentSize=" + segmentSize + ", connectTimeout=" + connectTimeout
-                + ", requestTimeout=" + requestTimeout + ", poolSize=" + poolSize + ", createContainers=" + createContainers + "]";
+                + ", requestTimeout=" + requestTimeout + ", poolSize=" + poolSize + ", createContainers=" + createContainers
+                + ", conditionalCreate=" + conditionalCreate + "]";
     }
 
     private static void requireContainerName(String what, String name) {

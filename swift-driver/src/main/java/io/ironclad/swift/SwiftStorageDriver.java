@@ -15,11 +15,13 @@ import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectNotFoundException;
 import io.ironclad.driver.ObjectWriter;
 import io.ironclad.driver.Payload;
+import io.ironclad.driver.PreconditionFailedException;
 import io.ironclad.driver.PutOptions;
 import io.ironclad.driver.RangeNotSatisfiableException;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
+import io.ironclad.driver.UnsupportedCapabilityException;
 import io.ironclad.driver.WriterState;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -28,6 +30,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -41,17 +44,20 @@ import java.util.function.BooleanSupplier;
 final class SwiftStorageDriver implements StorageDriver {
 
     static final String NAME = "swift";
-    private static final Capabilities CAPABILITIES = new Capabilities(
-            EnumSet.of(Capability.FRESHNESS_READ, Capability.CONDITIONAL_CREATE, Capability.SERVER_SIDE_COPY, Capability.RANGED_READ),
-            1, SwiftDriverConfig.MAX_SEGMENT_SIZE);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SwiftDriverConfig config;
     private final SwiftHttp http;
+    private final Capabilities capabilities;
 
     SwiftStorageDriver(SwiftDriverConfig config, SwiftHttp http) {
         this.config = requireNonNull(config, "config is null");
         this.http = requireNonNull(http, "http is null");
+        EnumSet<Capability> supported = EnumSet.of(Capability.FRESHNESS_READ, Capability.SERVER_SIDE_COPY, Capability.RANGED_READ);
+        if (config.conditionalCreate()) {
+            supported.add(Capability.CONDITIONAL_CREATE);
+        }
+        this.capabilities = new Capabilities(supported, 1, SwiftDriverConfig.MAX_SEGMENT_SIZE);
     }
 
     @Override
@@ -61,7 +67,7 @@ final class SwiftStorageDriver implements StorageDriver {
 
     @Override
     public Capabilities capabilities() {
-        return CAPABILITIES;
+        return capabilities;
     }
 
     @Override
@@ -78,6 +84,9 @@ final class SwiftStorageDriver implements StorageDriver {
     public ObjectContent open(ObjectKey key, ReadOptions options) throws StorageException {
         SwiftHttp.Streamed response = http.openStream(key, "GET", session -> readRequest(session, key, options, true).GET());
         try {
+            if (response.statusCode() == 200 || response.statusCode() == 206) {
+                requireMatch(key, options, SwiftHeaders.etag(response.headers()));
+            }
             if (response.statusCode() == 206) {
                 ObjectInfo info = SwiftHeaders.info(NAME, key, response.headers());
                 return new ObjectContent(info, Optional.of(SwiftHeaders.contentRange(NAME, key, response.headers())), response.body());
@@ -133,13 +142,33 @@ final class SwiftStorageDriver implements StorageDriver {
         }
     }
 
+    /**
+     * Servers cap a listing below the limit asked for (Swift at 10,000, Ceph RGW at 1,000), so a
+     * short page is followed by another request from its last name until the limit is reached or
+     * a page comes back empty.
+     */
     @Override
     public ListPage list(ListRequest request) throws StorageException {
-        StringBuilder query = new StringBuilder("format=json&limit=").append(request.limit());
-        if (!request.prefix().isEmpty()) {
-            query.append("&prefix=").append(SwiftHttp.encode(request.prefix()));
+        List<ListPage.Entry> entries = new ArrayList<>();
+        Optional<String> marker = request.startAfter();
+        while (entries.size() < request.limit()) {
+            ListPage page = listOnce(request.prefix(), marker, request.limit() - entries.size());
+            entries.addAll(page.entries());
+            if (page.nextStartAfter().isEmpty()) {
+                return new ListPage(entries, Optional.empty());
+            }
+            marker = page.nextStartAfter();
         }
-        request.startAfter().ifPresent(marker -> query.append("&marker=").append(SwiftHttp.encode(marker)));
+        return new ListPage(entries, marker);
+    }
+
+    /** One listing request; its next marker is the last name returned, empty only for an empty page. */
+    private ListPage listOnce(String prefix, Optional<String> marker, int limit) throws StorageException {
+        StringBuilder query = new StringBuilder("format=json&limit=").append(limit);
+        if (!prefix.isEmpty()) {
+            query.append("&prefix=").append(SwiftHttp.encode(prefix));
+        }
+        marker.ifPresent(name -> query.append("&marker=").append(SwiftHttp.encode(name)));
         HttpResponse<byte[]> response = http.send(null, "GET listing of " + config.container(), session -> HttpRequest.newBuilder(
                         SwiftHttp.objectUri(session, config.container(), null, query.toString()))
                 .header("X-Auth-Token", session.token()).GET(), HttpResponse.BodyHandlers.ofByteArray(), () -> false);
@@ -149,7 +178,7 @@ final class SwiftStorageDriver implements StorageDriver {
         if (response.statusCode() != 200) {
             throw SwiftErrors.forStatus(NAME, null, "GET listing of " + config.container(), SwiftErrors.Request.OTHER, response.statusCode());
         }
-        return listPage(response.body(), request.limit());
+        return listPage(response.body());
     }
 
     @Override
@@ -183,6 +212,9 @@ final class SwiftStorageDriver implements StorageDriver {
     /** PUTs one object; returns the response headers of a 2xx, throws the mapped exception otherwise. */
     HttpHeaders putObject(String container, String object, ObjectKey errorKey, String query, PayloadPublisher body,
             Map<String, String> metadata, boolean createOnly, String action) throws StorageException {
+        if (createOnly && !config.conditionalCreate()) {
+            throw new UnsupportedCapabilityException(NAME, errorKey, Capability.CONDITIONAL_CREATE);
+        }
         BooleanSupplier sent = body::fullySent;
         HttpResponse<Void> response = http.send(errorKey, action, session -> {
             HttpRequest.Builder request = HttpRequest.newBuilder(SwiftHttp.objectUri(session, container, object, query))
@@ -257,6 +289,16 @@ final class SwiftStorageDriver implements StorageDriver {
         return request;
     }
 
+    /**
+     * Checks {@code If-Match} here as well: Ceph RGW's Swift API compares it as a prefix of the
+     * ETag, so {@code "<etag>-wrong"} passes there.
+     */
+    private static void requireMatch(ObjectKey key, ReadOptions options, String etag) throws StorageException {
+        if (options.ifMatch().isPresent() && !options.ifMatch().get().equals(etag)) {
+            throw new PreconditionFailedException(NAME, key, "GET If-Match " + options.ifMatch().get() + " but the object's ETag is " + etag);
+        }
+    }
+
     /** A 200 to a ranged GET means Swift ignored the range (e.g. on an empty object): apply it here. */
     private ObjectContent wholeOrLocallyRanged(ObjectKey key, ReadOptions options, SwiftHttp.Streamed response) throws StorageException {
         ObjectInfo info = SwiftHeaders.info(NAME, key, response.headers());
@@ -276,7 +318,7 @@ final class SwiftStorageDriver implements StorageDriver {
         return new ObjectContent(info, Optional.of(clamped), new Limited(response.body(), clamped.length()));
     }
 
-    private ListPage listPage(byte[] body, int limit) throws StorageException {
+    private ListPage listPage(byte[] body) throws StorageException {
         JsonNode entries;
         try {
             entries = JSON.readTree(body);
@@ -297,10 +339,15 @@ final class SwiftStorageDriver implements StorageDriver {
             String hash = entry.path("hash").asText();
             int parameters = hash.indexOf(';');
             page.add(new ListPage.Entry(key, entry.path("bytes").asLong(), parameters < 0 ? hash : hash.substring(0, parameters),
-                    LocalDateTime.parse(entry.path("last_modified").asText()).toInstant(ZoneOffset.UTC)));
+                    listingTime(entry.path("last_modified").asText())));
         }
-        Optional<String> next = entries.size() == limit ? Optional.of(last) : Optional.empty();
+        Optional<String> next = Optional.ofNullable(last);
         return new ListPage(page, next);
+    }
+
+    /** Swift writes {@code 2026-11-23T08:28:52.265430} (UTC, no zone); Ceph RGW appends {@code Z}. */
+    private static Instant listingTime(String text) {
+        return text.endsWith("Z") ? Instant.parse(text) : LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
     }
 
     private static String encodePath(String key) {

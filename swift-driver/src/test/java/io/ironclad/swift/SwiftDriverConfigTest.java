@@ -21,6 +21,7 @@ class SwiftDriverConfigTest {
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.poolSize()).isEqualTo(64);
         assertThat(config.createContainers()).isTrue();
+        assertThat(config.conditionalCreate()).isTrue();
         assertThat(config.project()).isEmpty();
         assertThat(config.projectDomain()).isEqualTo("Default");
         assertThat(config.userDomain()).isEqualTo("Default");
