@@ -77,7 +77,8 @@ final class DriverSettings {
                 .withPoolSize((int) number(SWIFT + "pool-size", config.poolSize()))
                 .withTimeouts(duration(SWIFT + "connect-timeout", config.connectTimeout()),
                         duration(SWIFT + "request-timeout", config.requestTimeout()));
-        return config.withCreateContainers(properties.getProperty(SWIFT + "create-containers", Boolean.class, true));
+        return config.withCreateContainers(properties.getProperty(SWIFT + "create-containers", Boolean.class, true))
+                .withConditionalCreate(properties.getProperty(SWIFT + "conditional-create", Boolean.class, true));
     }
 
     private String required(String name) {
