@@ -16,8 +16,9 @@ public final class Application {
             System.exit(2);
         }
         Micronaut micronaut = Micronaut.build(args).mainClass(Application.class).banner(false);
-        String dataDir = System.getenv("IRONCLAD_DATA_DIR");
-        if (dataDir != null && System.getenv("IRONCLAD_DB_URL") == null) {
+        String dataDir = System.getProperty("ironclad.data-dir", System.getenv("IRONCLAD_DATA_DIR"));
+        boolean databaseConfigured = System.getenv("IRONCLAD_DB_URL") != null || System.getProperty("datasources.default.url") != null;
+        if (dataDir != null && !databaseConfigured) {
             // the embedded database follows the data directory unless a database is configured
             micronaut.properties(Map.of("datasources.default.url", "jdbc:h2:file:" + Path.of(dataDir).toAbsolutePath() + "/metadata"));
         }
