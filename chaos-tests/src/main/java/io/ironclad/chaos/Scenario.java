@@ -1,0 +1,36 @@
+package io.ironclad.chaos;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A fault scenario ({@code ops/chaos/*.json}): the proxy's lag and faults, and real-backend
+ * actions the workload runs at given operation counts. Unknown fields are errors.
+ *
+ * @param name label for reports
+ * @param description what it models
+ * @param seed the proxy's seed (the workload's comes from {@code --seed})
+ * @param lag replication lag, or null for none
+ * @param faults per-request faults, checked in order
+ * @param actions real faults on the Swift all-in-one
+ */
+record Scenario(String name, String description, long seed, LagSpec lag, List<FaultSpec> faults, List<Action> actions) {
+
+    Scenario {
+        name = name == null ? "unnamed" : name;
+        description = description == null ? "" : description;
+        lag = lag == null ? LagSpec.none() : lag;
+        faults = faults == null ? List.of() : List.copyOf(faults);
+        actions = actions == null ? List.of() : List.copyOf(actions);
+    }
+
+    static Scenario none() {
+        return new Scenario("none", "no faults", 0, null, null, null);
+    }
+
+    static Scenario read(Path file) throws IOException {
+        return new ObjectMapper().readValue(file.toFile(), Scenario.class);
+    }
+}
