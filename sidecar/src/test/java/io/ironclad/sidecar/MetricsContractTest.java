@@ -1,0 +1,75 @@
+package io.ironclad.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ironclad.driver.memory.InMemoryDrivers;
+import io.ironclad.faults.FaultPlan;
+import io.ironclad.faults.FaultyDriver;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every metric that the shipped Grafana dashboard ({@code ops/grafana}) and Prometheus alert
+ * rules ({@code ops/prometheus}) name is present in a live sidecar's {@code /prometheus} output,
+ * after traffic through a lagging store made consistency events happen.
+ */
+class MetricsContractTest {
+
+    private static final Pattern METRIC = Pattern.compile("\\b((?:ironclad|http_server_requests|jvm)_[a-z0-9_]+)");
+    private static final Path OPS = Path.of("..", "ops");
+
+    @Test
+    void everyMetricTheDashboardAndAlertsNameIsExported() throws Exception {
+        FaultyDriver lagging = new FaultyDriver(InMemoryDrivers.create(),
+                FaultPlan.none(3).withLag(1.0, Duration.ofMillis(300)).withFreshReadsBypassLag(false), Clock.systemUTC(), d -> { });
+        String db = "jdbc:h2:mem:metrics-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        try (Sidecar sidecar = new Sidecar(db, lagging, Files.createTempDirectory("ironclad-metrics"))) {
+            byte[] blob = "metrics contract".getBytes(StandardCharsets.UTF_8);
+            Oci.pushMonolithic(sidecar, "metrics/app", blob);
+            assertThat(Oci.get(sidecar, "/v2/metrics/app/blobs/" + Oci.digest(blob)).statusCode()).isEqualTo(200);
+            assertThat(Oci.get(sidecar, "/v2/metrics/app/blobs/" + Oci.digest(blob)).statusCode()).isEqualTo(200);
+
+            String scrape = Oci.body(sidecar.send(sidecar.request("/prometheus").header("Accept", "text/plain").GET()));
+            Set<String> named = new TreeSet<>();
+            named.addAll(metricsIn(Files.readString(OPS.resolve("prometheus/ironclad-alerts.yml"))));
+            named.addAll(metricsIn(dashboardExpressions(OPS.resolve("grafana/ironclad-dashboard.json"))));
+            assertThat(named).as("metrics the dashboard and rules use").contains(
+                    "ironclad_consistency_events_total", "ironclad_consistency_wait_seconds_bucket", "ironclad_cache_hits_total");
+            for (String metric : named) {
+                assertThat(scrape).as("/prometheus exports %s", metric).containsPattern("(?m)^" + metric + "[{ ]");
+            }
+        }
+    }
+
+    private static Set<String> metricsIn(String text) {
+        Set<String> names = new TreeSet<>();
+        Matcher matcher = METRIC.matcher(text);
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        return names;
+    }
+
+    private static String dashboardExpressions(Path dashboard) throws Exception {
+        JsonNode root = new ObjectMapper().readTree(dashboard.toFile());
+        StringBuilder expressions = new StringBuilder();
+        for (JsonNode panel : root.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                expressions.append(target.path("expr").asText()).append('\n');
+            }
+        }
+        assertThat(expressions).as("dashboard queries").isNotEmpty();
+        return expressions.toString();
+    }
+}
