@@ -31,7 +31,8 @@ final class ReportTable {
             });
         }
         for (String event : keys(targets, TargetReport::sidecarEvents)) {
-            row(out, "target events: " + event, targets, t -> count(t.sidecarEvents(), event));
+            // a target reporting no events at all has no such counters (the peer), which is not zero
+            row(out, "target events: " + event, targets, t -> t.sidecarEvents().isEmpty() ? "n/a" : count(t.sidecarEvents(), event));
         }
         for (String fault : keys(targets, TargetReport::injected)) {
             row(out, "injected: " + fault, targets, t -> count(t.injected(), fault));

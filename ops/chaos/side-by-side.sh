@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Side-by-side chaos run: the Ironclad sidecar and the Debian docker-registry (CNCF distribution
+# 2.8.2), both on a running Swift all-in-one (ops/swift/aio.sh) behind one fault proxy with the
+# given scenario; the workload runs against each in turn and writes one report.
+#
+#   ops/chaos/side-by-side.sh SCENARIO.json OPS SEED WORKDIR [SWIFT_AUTH_URL]
+#
+# SWIFT_AUTH_URL defaults to $IRONCLAD_SWIFT_AUTH_URL (as aio.sh prints it); use the read-affinity
+# proxy's URL ($IRONCLAD_SWIFT_AFFINITY_AUTH_URL) for container-lag/object-behind. Needs
+# chaos-tests/target/ironclad-chaos.jar and sidecar/target/ironclad-sidecar.jar. Ports 18090-18092.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scenario=$(realpath "$1") ops=$2 seed=$3 work=$4
+auth=${5:-${IRONCLAD_SWIFT_AUTH_URL:?set IRONCLAD_SWIFT_AUTH_URL or pass it}}
+user=${IRONCLAD_SWIFT_USER:-test:tester} key=${IRONCLAD_SWIFT_KEY:-testing}
+upstream=${auth%/auth/*} auth_path=/auth/${auth#*/auth/}
+proxy_port=18090 sidecar_port=18091 peer_port=18092 run_id=$(date +%s)
+mkdir -p "$work"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+wait_for() {  # URL what: polls until the URL answers 2xx, for up to 120 s
+  local deadline=$(( $(date +%s) + 120 ))
+  until curl -sf -o /dev/null "$1"; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "$2 not ready at $1; see $work/*.log" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+
+java -jar chaos-tests/target/ironclad-chaos.jar proxy --upstream "$upstream" --listen $proxy_port --scenario "$scenario" \
+  >"$work/proxy.log" 2>&1 & pids+=($!)
+wait_for "http://127.0.0.1:$proxy_port/_chaos/injected" "fault proxy"   # the registries authenticate at start
+java -Xmx512m -Dmicronaut.server.port=$sidecar_port -Dironclad.data-dir="$work/sidecar" \
+  -Dironclad.driver.type=swift -Dironclad.driver.swift.auth-url="http://127.0.0.1:$proxy_port$auth_path" \
+  -Dironclad.driver.swift.user="$user" -Dironclad.driver.swift.key="$key" \
+  -Dironclad.driver.swift.container="chaos-$run_id" -Dironclad.driver.swift.segment-size=1048576 \
+  -Dironclad.consistency.timeout=15s -jar sidecar/target/ironclad-sidecar.jar serve >"$work/sidecar.log" 2>&1 & pids+=($!)
+cat >"$work/registry.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  swift:
+    authurl: http://127.0.0.1:$proxy_port$auth_path
+    authversion: 1
+    username: $user
+    password: $key
+    container: chaos-peer-$run_id
+    chunksize: 5242880
+  redirect:
+    disable: true
+http:
+  addr: 127.0.0.1:$peer_port
+  secret: chaos-side-by-side
+YAML
+/usr/bin/docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 & pids+=($!)
+
+wait_for "http://127.0.0.1:$sidecar_port/v2/" "sidecar"
+wait_for "http://127.0.0.1:$peer_port/v2/" "docker-registry"
+
+swift_dir=()
+[ -n "${IRONCLAD_SWIFT_DIR:-}" ] && swift_dir=(--swift-dir "$IRONCLAD_SWIFT_DIR")
+java -jar chaos-tests/target/ironclad-chaos.jar run --target "http://127.0.0.1:$sidecar_port" \
+  --peer-target "http://127.0.0.1:$peer_port" --proxy "http://127.0.0.1:$proxy_port" \
+  --ops "$ops" --seed "$seed" --clients 4 --scenario "$scenario" --report "$work/report.json" "${swift_dir[@]}"
