@@ -1,0 +1,107 @@
+package io.ironclad.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ironclad.driver.StorageDriver;
+import io.ironclad.driver.StorageException;
+import io.ironclad.s3.S3Errors.Request;
+import java.net.URI;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+
+/** Creates S3 {@link StorageDriver}s. */
+public final class S3Drivers {
+
+    private S3Drivers() {
+    }
+
+    /**
+     * A driver for {@code config}'s bucket. Checks that the bucket exists (creating it if
+     * configured) and probes the server with a handful of small requests under
+     * {@code _ironclad/probes/}: with {@link S3DriverConfig.ConditionalCreate#DETECT} whether it
+     * enforces {@code If-None-Match: *}, and with {@link S3DriverConfig#sendSha256Checksum()}
+     * whether it refuses a body whose {@code x-amz-checksum-sha256} is wrong (the header is
+     * sent only to servers that do).
+     *
+     * @throws StorageException if the endpoint cannot be reached, the credentials are refused or
+     *     the bucket is missing
+     */
+    public static StorageDriver create(S3DriverConfig config) throws StorageException {
+        requireNonNull(config, "config is null");
+        S3Client nearby = client(config, config.endpoint());
+        S3Client primary = config.freshnessEndpoint().isPresent() ? client(config, config.freshnessEndpoint()) : nearby;
+        try {
+            requireBucket(config, primary);
+            ServerProbe probe = new ServerProbe(primary, config.bucket());
+            boolean conditionalCreate = switch (config.conditionalCreate()) {
+                case DETECT -> probe.conditionalCreate();
+                case ENFORCED -> true;
+                case UNSUPPORTED -> false;
+            };
+            boolean sha256 = config.sendSha256Checksum() && probe.verifiesSha256();
+            return new S3StorageDriver(config, primary, nearby, conditionalCreate, sha256);
+        } catch (StorageException | RuntimeException e) {
+            primary.close();
+            if (nearby != primary) {
+                nearby.close();
+            }
+            throw e;
+        }
+    }
+
+    /** One synchronous client; retries are left to the caller (ConsistentStore), where every one is counted. */
+    static S3Client client(S3DriverConfig config, Optional<URI> endpoint) {
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(config.region()))
+                .forcePathStyle(config.pathStyle())
+                .credentialsProvider(credentials(config))
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(config.connectTimeout())
+                        .socketTimeout(config.requestTimeout())
+                        .maxConnections(config.maxConnections()))
+                .serviceConfiguration(S3Configuration.builder()
+                        .checksumValidationEnabled(config.responseChecksums() == S3DriverConfig.ChecksumMode.WHEN_SUPPORTED)
+                        .build())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(config.requestTimeout()));
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    private static AwsCredentialsProvider credentials(S3DriverConfig config) {
+        if (config.accessKey().isPresent()) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey().get(), config.secretKey().orElseThrow()));
+        }
+        return DefaultCredentialsProvider.create();
+    }
+
+    private static void requireBucket(S3DriverConfig config, S3Client client) throws StorageException {
+        String bucket = config.bucket();
+        try {
+            client.headBucket(b -> b.bucket(bucket));
+            return;
+        } catch (SdkException e) {
+            if (!S3Errors.hasStatus(e, 404)) {
+                throw S3Errors.map(S3StorageDriver.NAME, null, "HEAD bucket " + bucket, Request.OTHER, e, false);
+            }
+        }
+        if (!config.createBucket()) {
+            throw new StorageException(S3StorageDriver.NAME, null, "bucket " + bucket + " does not exist (createBucket is off)");
+        }
+        S3Errors.call(null, "CREATE bucket " + bucket, Request.OTHER, () -> client.createBucket(b -> {
+            b.bucket(bucket);
+            if (!config.region().equals(S3DriverConfig.DEFAULT_REGION)) {
+                b.createBucketConfiguration(c -> c.locationConstraint(config.region()));
+            }
+        }));
+    }
+}

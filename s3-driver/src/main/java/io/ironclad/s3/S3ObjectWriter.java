@@ -1,0 +1,191 @@
+package io.ironclad.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ironclad.driver.Capability;
+import io.ironclad.driver.ObjectAlreadyExistsException;
+import io.ironclad.driver.ObjectInfo;
+import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.ObjectNotFoundException;
+import io.ironclad.driver.ObjectWriter;
+import io.ironclad.driver.PartInfo;
+import io.ironclad.driver.Payload;
+import io.ironclad.driver.PreconditionFailedException;
+import io.ironclad.driver.PutOptions;
+import io.ironclad.driver.ReadOptions;
+import io.ironclad.driver.StorageException;
+import io.ironclad.driver.UnsupportedCapabilityException;
+import io.ironclad.driver.WriterState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * An S3 multipart upload whose target is chosen only at commit. S3 needs the key when an upload
+ * starts, so the parts go to an upload at a staging key {@code _ironclad/uploads/<uuid>}; commit
+ * completes it there (assembly by the part list, never a listing) and copies the staged object
+ * to the target inside the server ({@code CopyObject}, or {@code UploadPartCopy} for objects
+ * over 5 GiB and for create-only commits, whose completion carries {@code If-None-Match: *}),
+ * then deletes the staged object. On Ceph RGW a copy within a bucket shares the data by
+ * reference, so commit does not move the bytes again.
+ *
+ * <p>The {@link WriterState#uploadId()} is {@code <uuid>:<S3 upload id>}; the parts carry their
+ * ETags (and CRC32 checksums in {@code location} where request checksums are on). An upload whose
+ * staging was completed but whose copy failed (a create-only commit that lost a race) stays
+ * usable: its staged object is found again by a resumed writer and copied by the next commit.
+ */
+final class S3ObjectWriter implements ObjectWriter {
+
+    static final String STAGING_PREFIX = "_ironclad/uploads/";
+
+    private final S3StorageDriver driver;
+    private final S3Multipart multipart;
+    private final String id;
+    private final String s3UploadId;
+    private final ObjectKey staging;
+    private final List<PartInfo> parts;
+    private boolean staged;
+    private boolean closed;
+
+    private S3ObjectWriter(S3StorageDriver driver, String id, String s3UploadId, List<PartInfo> parts, boolean staged) {
+        this.driver = requireNonNull(driver, "driver is null");
+        this.multipart = driver.multipart();
+        this.id = id;
+        this.s3UploadId = s3UploadId;
+        this.staging = ObjectKey.of(STAGING_PREFIX + id);
+        this.parts = new ArrayList<>(parts);
+        this.staged = staged;
+    }
+
+    static S3ObjectWriter start(S3StorageDriver driver) throws StorageException {
+        String id = UUID.randomUUID().toString();
+        String s3UploadId = driver.multipart().create(ObjectKey.of(STAGING_PREFIX + id), Map.of());
+        return new S3ObjectWriter(driver, id, s3UploadId, List.of(), false);
+    }
+
+    static S3ObjectWriter resume(S3StorageDriver driver, WriterState state) throws StorageException {
+        if (!S3StorageDriver.NAME.equals(state.driver())) {
+            throw new IllegalArgumentException("upload " + state.uploadId() + " belongs to driver " + state.driver() + ", not " + S3StorageDriver.NAME);
+        }
+        int colon = state.uploadId().indexOf(':');
+        if (colon < 1) {
+            throw new IllegalArgumentException("upload id '" + state.uploadId() + "' is not <uuid>:<S3 upload id>");
+        }
+        String id = state.uploadId().substring(0, colon);
+        String s3UploadId = state.uploadId().substring(colon + 1);
+        S3ObjectWriter writer = new S3ObjectWriter(driver, id, s3UploadId, state.parts(), false);
+        if (driver.multipart().isOpen(writer.staging, s3UploadId)) {
+            return writer;
+        }
+        Optional<ObjectInfo> stagedObject = driver.find(writer.staging, ReadOptions.FRESH);
+        if (stagedObject.isPresent() && stagedObject.get().size() == state.size()) {
+            writer.staged = true;
+            return writer;
+        }
+        throw new ObjectNotFoundException(S3StorageDriver.NAME, writer.staging, "upload " + state.uploadId()
+                + " was committed, cancelled or reaped");
+    }
+
+    @Override
+    public WriterState state() {
+        return new WriterState(S3StorageDriver.NAME, id + ":" + s3UploadId, parts);
+    }
+
+    @Override
+    public PartInfo writePart(int number, Payload payload) throws StorageException {
+        requireOpen();
+        if (staged) {
+            throw new PreconditionFailedException(S3StorageDriver.NAME, staging, "upload " + id + " is already assembled; only commit or cancel remain");
+        }
+        if (number != parts.size() + 1 && !(number == parts.size() && number > 0)) {
+            throw new PreconditionFailedException(S3StorageDriver.NAME, staging, "upload " + id + " expects part "
+                    + (parts.size() + 1) + " (or " + parts.size() + " again), got " + number);
+        }
+        if (payload.size() > S3DriverConfig.MAX_PART_SIZE) {
+            throw new PreconditionFailedException(S3StorageDriver.NAME, staging, "part " + number + " of upload " + id + " has "
+                    + payload.size() + " bytes, more than S3's " + S3DriverConfig.MAX_PART_SIZE);
+        }
+        // S3 keeps the newer of two uploads of one part number, so a retried part simply replaces it
+        CompletedPart uploaded = multipart.uploadPart(staging, s3UploadId, number, PayloadBody.of(payload));
+        PartInfo part = new PartInfo(number, payload.size(), S3Metadata.etag(uploaded.eTag()),
+                uploaded.checksumCRC32() == null ? "" : uploaded.checksumCRC32());
+        if (number == parts.size()) {
+            parts.set(number - 1, part);
+        } else {
+            parts.add(part);
+        }
+        return part;
+    }
+
+    @Override
+    public ObjectInfo commit(ObjectKey target, PutOptions options) throws StorageException {
+        requireOpen();
+        if (options.createOnly() && !driver.capabilities().has(Capability.CONDITIONAL_CREATE)) {
+            throw new UnsupportedCapabilityException(S3StorageDriver.NAME, target, Capability.CONDITIONAL_CREATE);
+        }
+        requirePartSizes(target);
+        if (options.createOnly() && driver.find(target, ReadOptions.FRESH).isPresent()) {
+            // refused before the staging upload is completed, so the upload stays as it was
+            throw new ObjectAlreadyExistsException(S3StorageDriver.NAME, target, "create-only commit of upload " + id + " over an existing object");
+        }
+        long size = state().size();
+        if (size == 0 && !staged) {
+            ObjectInfo info = driver.put(target, Payload.ofBytes(new byte[0]), options);
+            closed = true;
+            multipart.abort(staging, s3UploadId);
+            return info;
+        }
+        if (!staged) {
+            multipart.complete(staging, s3UploadId, completedParts(), false);
+            staged = true;
+        }
+        ObjectInfo info = driver.copyWithin(staging, size, target, options);
+        closed = true;
+        driver.delete(staging);
+        return info;
+    }
+
+    @Override
+    public void cancel() throws StorageException {
+        if (!staged) {
+            multipart.abort(staging, s3UploadId);
+        }
+        driver.delete(staging);
+        closed = true;
+    }
+
+    /** Every part but the last non-empty one must reach S3's minimum; empty parts are left out of the assembly. */
+    private void requirePartSizes(ObjectKey target) throws StorageException {
+        int last = parts.size() - 1;
+        while (last >= 0 && parts.get(last).size() == 0) {
+            last--;
+        }
+        for (int i = 0; i < last; i++) {
+            PartInfo part = parts.get(i);
+            if (part.size() > 0 && part.size() < S3DriverConfig.MIN_PART_SIZE) {
+                throw new PreconditionFailedException(S3StorageDriver.NAME, target, "part " + part.number() + " of upload " + id + " has "
+                        + part.size() + " bytes; every part but the last needs at least " + S3DriverConfig.MIN_PART_SIZE);
+            }
+        }
+    }
+
+    private List<CompletedPart> completedParts() {
+        List<CompletedPart> completed = new ArrayList<>();
+        for (PartInfo part : parts) {
+            if (part.size() > 0) {
+                completed.add(CompletedPart.builder().partNumber(part.number()).eTag(S3Metadata.quoted(part.etag()))
+                        .checksumCRC32(part.location().isEmpty() ? null : part.location()).build());
+            }
+        }
+        return completed;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("upload " + id + " is already committed or cancelled");
+        }
+    }
+}
