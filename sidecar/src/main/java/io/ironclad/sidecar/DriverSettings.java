@@ -1,9 +1,12 @@
 package io.ironclad.sidecar;
 
 import io.ironclad.driver.StorageDriver;
+import io.ironclad.driver.StorageException;
 import io.ironclad.driver.fs.FilesystemDriverConfig;
 import io.ironclad.driver.fs.FilesystemDrivers;
 import io.ironclad.driver.memory.InMemoryDrivers;
+import io.ironclad.s3.S3DriverConfig;
+import io.ironclad.s3.S3Drivers;
 import io.ironclad.swift.SwiftDriverConfig;
 import io.ironclad.swift.SwiftDrivers;
 import io.micronaut.context.env.PropertySource;
@@ -25,6 +28,7 @@ final class DriverSettings {
 
     static final String TYPE = "ironclad.driver.type";
     private static final String SWIFT = "ironclad.driver.swift.";
+    private static final String S3 = "ironclad.driver.s3.";
 
     private final PropertyResolver properties;
 
@@ -48,7 +52,7 @@ final class DriverSettings {
             case "memory" -> InMemoryDrivers.create();
             case "filesystem" -> FilesystemDrivers.create(FilesystemDriverConfig.defaults(dataDir.resolve("store")));
             case "swift" -> SwiftDrivers.create(swift());
-            case "s3" -> throw new IllegalStateException("driver type s3 not wired yet");
+            case "s3" -> s3Driver(s3());
             default -> throw new IllegalStateException("unknown " + TYPE + " '" + type + "' (known: filesystem, memory, swift, s3)");
         };
     }
@@ -79,6 +83,57 @@ final class DriverSettings {
                         duration(SWIFT + "request-timeout", config.requestTimeout()));
         return config.withCreateContainers(properties.getProperty(SWIFT + "create-containers", Boolean.class, true))
                 .withConditionalCreate(properties.getProperty(SWIFT + "conditional-create", Boolean.class, true));
+    }
+
+    /** Fails startup with the reason when the endpoint, credentials or bucket are wrong. */
+    private static StorageDriver s3Driver(S3DriverConfig config) {
+        try {
+            return S3Drivers.create(config);
+        } catch (StorageException e) {
+            throw new IllegalStateException("cannot start the s3 driver for " + config + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The S3 driver configuration in {@code properties} ({@code ironclad.driver.s3.*}). */
+    static S3DriverConfig s3Config(PropertyResolver properties) {
+        return new DriverSettings(properties).s3();
+    }
+
+    private S3DriverConfig s3() {
+        String bucket = optional(S3 + "bucket").orElse("ironclad");
+        Optional<String> accessKey = optional(S3 + "access-key");
+        // no endpoint: AWS, its endpoint derived from the region
+        S3DriverConfig config = S3DriverConfig.aws(optional(S3 + "region").orElse(S3DriverConfig.DEFAULT_REGION), bucket)
+                .withEndpoint(optional(S3 + "endpoint").map(URI::create));
+        if (accessKey.isPresent()) {
+            config = config.withCredentials(accessKey.get(), required(S3 + "secret-key"));
+        }
+        return config.withPathStyle(properties.getProperty(S3 + "path-style", Boolean.class, config.pathStyle()))
+                .withChecksums(choice(S3 + "request-checksums", config.requestChecksums()),
+                        choice(S3 + "response-checksums", config.responseChecksums()))
+                .withSendSha256Checksum(properties.getProperty(S3 + "send-sha256-checksum", Boolean.class, config.sendSha256Checksum()))
+                .withPartSize(number(S3 + "part-size", config.partSize()))
+                .withFreshnessEndpoint(optional(S3 + "freshness-endpoint").map(URI::create))
+                .withTimeouts(duration(S3 + "connect-timeout", config.connectTimeout()), duration(S3 + "request-timeout", config.requestTimeout()))
+                .withMaxConnections((int) number(S3 + "max-connections", config.maxConnections()))
+                .withCreateBucket(properties.getProperty(S3 + "create-bucket", Boolean.class, config.createBucket()))
+                .withConditionalCreate(choice(S3 + "conditional-create", config.conditionalCreate()));
+    }
+
+    /** An enum setting written in any case, with dashes for underscores ({@code when-required}). */
+    private <E extends Enum<E>> E choice(String name, E fallback) {
+        Optional<String> value = optional(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        String constant = value.get().trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (E candidate : fallback.getDeclaringClass().getEnumConstants()) {
+            if (candidate.name().equals(constant)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException(name + " must be one of " + java.util.Arrays.toString(fallback.getDeclaringClass().getEnumConstants())
+                .toLowerCase(Locale.ROOT).replace('_', '-') + ", got '" + value.get() + "'");
     }
 
     private String required(String name) {

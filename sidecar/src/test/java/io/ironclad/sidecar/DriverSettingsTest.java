@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ironclad.driver.StorageDriver;
+import io.ironclad.s3.S3DriverConfig;
 import io.ironclad.swift.SwiftDriverConfig;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.context.env.PropertySourcePropertyResolver;
@@ -66,6 +67,52 @@ class DriverSettingsTest {
         assertThatThrownBy(() -> swiftConfig(settings)).hasMessageContaining("ironclad.driver.swift.segment-size must be a whole number");
         assertThatThrownBy(() -> DriverSettings.create(Map.of("ironclad.driver.type", "ftp"), dir))
                 .hasMessageContaining("unknown ironclad.driver.type 'ftp'");
+    }
+
+    @Test
+    void s3SettingsBecomeTheDriverConfig() {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("ironclad.driver.s3.endpoint", "http://rgw-z2:7481");
+        settings.put("ironclad.driver.s3.freshness-endpoint", "http://rgw-z1:7480");
+        settings.put("ironclad.driver.s3.bucket", "layers");
+        settings.put("ironclad.driver.s3.access-key", "AK");
+        settings.put("ironclad.driver.s3.secret-key", "SK");
+        settings.put("ironclad.driver.s3.part-size", "8388608");
+        settings.put("ironclad.driver.s3.request-checksums", "when-supported");
+        settings.put("ironclad.driver.s3.conditional-create", "unsupported");
+        S3DriverConfig config = s3Config(settings);
+        assertThat(config.endpoint()).contains(URI.create("http://rgw-z2:7481"));
+        assertThat(config.freshnessEndpoint()).contains(URI.create("http://rgw-z1:7480"));
+        assertThat(config.bucket()).isEqualTo("layers");
+        assertThat(config.accessKey()).contains("AK");
+        assertThat(config.secretKey()).contains("SK");
+        assertThat(config.partSize()).isEqualTo(8_388_608);
+        assertThat(config.requestChecksums()).isEqualTo(S3DriverConfig.ChecksumMode.WHEN_SUPPORTED);
+        assertThat(config.responseChecksums()).isEqualTo(S3DriverConfig.ChecksumMode.WHEN_REQUIRED);
+        assertThat(config.conditionalCreate()).isEqualTo(S3DriverConfig.ConditionalCreate.UNSUPPORTED);
+        assertThat(config.region()).isEqualTo("us-east-1");
+        assertThat(config.pathStyle()).isTrue();
+    }
+
+    @Test
+    void s3WithoutKeysUsesTheDefaultChainAndBadValuesAreNamed() {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("ironclad.driver.s3.region", "eu-west-1");
+        S3DriverConfig aws = s3Config(settings);
+        assertThat(aws.endpoint()).isEmpty();
+        assertThat(aws.accessKey()).isEmpty();
+        assertThat(aws.region()).isEqualTo("eu-west-1");
+        assertThat(aws.bucket()).isEqualTo("ironclad");
+        settings.put("ironclad.driver.s3.access-key", "AK");
+        assertThatThrownBy(() -> s3Config(settings)).hasMessageContaining("ironclad.driver.s3.secret-key");
+        settings.put("ironclad.driver.s3.secret-key", "SK");
+        settings.put("ironclad.driver.s3.conditional-create", "maybe");
+        assertThatThrownBy(() -> s3Config(settings)).hasMessageContaining("ironclad.driver.s3.conditional-create must be one of")
+                .hasMessageContaining("detect");
+    }
+
+    private static S3DriverConfig s3Config(Map<String, Object> settings) {
+        return DriverSettings.s3Config(new PropertySourcePropertyResolver(PropertySource.of("test", settings)));
     }
 
     private static Map<String, Object> swift() {
