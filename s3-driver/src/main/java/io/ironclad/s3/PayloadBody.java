@@ -22,7 +22,7 @@ final class PayloadBody implements ContentStreamProvider {
     private final Payload payload;
     private final InputStream shared;
     private final long length;
-    private volatile boolean opened;
+    private volatile long consumed;
     private volatile boolean fullySent;
 
     private PayloadBody(Payload payload, InputStream shared, long length) {
@@ -56,18 +56,13 @@ final class PayloadBody implements ContentStreamProvider {
     public InputStream newStream() {
         fullySent = false;
         if (shared != null) {
-            if (opened) {
+            // the SDK opens a body while signing and again to send it; only bytes already read cannot come back
+            if (consumed > 0) {
                 throw new UncheckedIOException(new IOException("a part of a single-pass put cannot be sent twice"));
             }
-            opened = true;
             return new Exact(nonClosing(shared));
         }
-        try {
-            opened = true;
-            return new Exact(payload.open());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the payload: " + e.getMessage(), e);
-        }
+        return new Exact(null);
     }
 
     private static InputStream nonClosing(InputStream in) {
@@ -79,12 +74,24 @@ final class PayloadBody implements ContentStreamProvider {
         };
     }
 
-    /** Yields exactly {@code length} bytes, fails if the payload ends early, and notes when the last byte was read. */
+    /**
+     * Yields exactly {@code length} bytes, fails if the payload ends early, and notes when the
+     * last byte was read. Over a payload it opens it at the first read: the SDK asks for a
+     * stream while signing that it never reads, and a payload that can be read only once (a
+     * client's request body) must not be spent on that.
+     */
     private final class Exact extends FilterInputStream {
         private long remaining = length;
 
         Exact(InputStream in) {
             super(in);
+        }
+
+        private InputStream source() throws IOException {
+            if (in == null) {
+                in = payload.open();
+            }
+            return in;
         }
 
         @Override
@@ -102,11 +109,12 @@ final class PayloadBody implements ContentStreamProvider {
                 fullySent = true;
                 return -1;
             }
-            int n = super.read(buffer, off, (int) Math.min(len, remaining));
+            int n = source().read(buffer, off, (int) Math.min(len, remaining));
             if (n < 0) {
                 throw new IOException("payload ended " + remaining + " bytes early");
             }
             remaining -= n;
+            consumed += n;
             if (remaining == 0) {
                 fullySent = true;
             }
@@ -128,8 +136,20 @@ final class PayloadBody implements ContentStreamProvider {
         }
 
         @Override
+        public int available() throws IOException {
+            return in == null ? 0 : (int) Math.min(in.available(), remaining);
+        }
+
+        @Override
         public boolean markSupported() {
             return false;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (in != null) {
+                in.close();
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -38,8 +39,8 @@ public final class S3Drivers {
      */
     public static StorageDriver create(S3DriverConfig config) throws StorageException {
         requireNonNull(config, "config is null");
-        S3Client nearby = client(config, config.endpoint());
-        S3Client primary = config.freshnessEndpoint().isPresent() ? client(config, config.freshnessEndpoint()) : nearby;
+        S3Endpoint nearby = endpoint(config, config.endpoint());
+        S3Endpoint primary = config.freshnessEndpoint().isPresent() ? endpoint(config, config.freshnessEndpoint()) : nearby;
         try {
             requireBucket(config, primary);
             ServerProbe probe = new ServerProbe(primary, config.bucket());
@@ -59,18 +60,26 @@ public final class S3Drivers {
         }
     }
 
+    /** The clients of one endpoint over one connection pool. */
+    static S3Endpoint endpoint(S3DriverConfig config, Optional<URI> endpoint) {
+        SdkHttpClient http = ApacheHttpClient.builder()
+                .connectionTimeout(config.connectTimeout())
+                .socketTimeout(config.requestTimeout())
+                .maxConnections(config.maxConnections())
+                .build();
+        return new S3Endpoint(client(config, endpoint, http, true), client(config, endpoint, http, false), http);
+    }
+
     /** One synchronous client; retries are left to the caller (ConsistentStore), where every one is counted. */
-    static S3Client client(S3DriverConfig config, Optional<URI> endpoint) {
+    private static S3Client client(S3DriverConfig config, Optional<URI> endpoint, SdkHttpClient http, boolean chunkedBodies) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(config.region()))
                 .forcePathStyle(config.pathStyle())
                 .credentialsProvider(credentials(config))
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(config.connectTimeout())
-                        .socketTimeout(config.requestTimeout())
-                        .maxConnections(config.maxConnections()))
+                .httpClient(http)
                 .serviceConfiguration(S3Configuration.builder()
                         .checksumValidationEnabled(config.responseChecksums() == S3DriverConfig.ChecksumMode.WHEN_SUPPORTED)
+                        .chunkedEncodingEnabled(chunkedBodies)
                         .build())
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(config.requestTimeout()));
         endpoint.ifPresent(builder::endpointOverride);
@@ -84,7 +93,8 @@ public final class S3Drivers {
         return DefaultCredentialsProvider.create();
     }
 
-    private static void requireBucket(S3DriverConfig config, S3Client client) throws StorageException {
+    private static void requireBucket(S3DriverConfig config, S3Endpoint endpoint) throws StorageException {
+        S3Client client = endpoint.client();
         String bucket = config.bucket();
         try {
             client.headBucket(b -> b.bucket(bucket));

@@ -32,13 +32,15 @@ final class S3Multipart {
     /** S3's most parts per upload. */
     static final int MAX_PARTS = 10_000;
 
+    private final S3Endpoint endpoint;
     private final S3Client client;
     private final String bucket;
     private final long partSize;
     private final boolean checksumsWhenSupported;
 
-    S3Multipart(S3Client client, String bucket, long partSize, boolean checksumsWhenSupported) {
-        this.client = client;
+    S3Multipart(S3Endpoint endpoint, String bucket, long partSize, boolean checksumsWhenSupported) {
+        this.endpoint = endpoint;
+        this.client = endpoint.client();
         this.bucket = bucket;
         this.partSize = partSize;
         this.checksumsWhenSupported = checksumsWhenSupported;
@@ -62,7 +64,7 @@ final class S3Multipart {
             request.checksumAlgorithm(software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.CRC32);
         }
         var response = send(key, "UploadPart " + number, Request.OTHER, body,
-                () -> client.uploadPart(request.build(), body.requestBody()));
+                () -> endpoint.forBody(body.length()).uploadPart(request.build(), body.requestBody()));
         return CompletedPart.builder().partNumber(number).eTag(response.eTag()).checksumCRC32(response.checksumCRC32()).build();
     }
 

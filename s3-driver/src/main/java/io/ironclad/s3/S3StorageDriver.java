@@ -57,13 +57,13 @@ final class S3StorageDriver implements StorageDriver {
     private static final int LIST_PAGE = 1000;
 
     private final S3DriverConfig config;
-    private final S3Client primary;
-    private final S3Client nearby;
+    private final S3Endpoint primary;
+    private final S3Endpoint nearby;
     private final S3Multipart multipart;
     private final Capabilities capabilities;
     private final boolean sendSha256;
 
-    S3StorageDriver(S3DriverConfig config, S3Client primary, S3Client nearby, boolean conditionalCreate, boolean sendSha256) {
+    S3StorageDriver(S3DriverConfig config, S3Endpoint primary, S3Endpoint nearby, boolean conditionalCreate, boolean sendSha256) {
         this.config = requireNonNull(config, "config is null");
         this.primary = requireNonNull(primary, "primary is null");
         this.nearby = requireNonNull(nearby, "nearby is null");
@@ -146,7 +146,7 @@ final class S3StorageDriver implements StorageDriver {
         }
         PayloadBody body = PayloadBody.of(payload);
         var response = send(key, "PUT", options.createOnly() ? Request.CREATE_ONLY_WRITE : Request.WRITE, body,
-                () -> primary.putObject(request.build(), body.requestBody()));
+                () -> primary.forBody(payload.size()).putObject(request.build(), body.requestBody()));
         return new ObjectInfo(key, payload.size(), S3Metadata.etag(response.eTag()), S3Metadata.lastModified(null, response),
                 options.userMetadata());
     }
@@ -164,7 +164,7 @@ final class S3StorageDriver implements StorageDriver {
     @Override
     public void delete(ObjectKey key) throws StorageException {
         try {
-            call(key, "DELETE", Request.DELETE, () -> primary.deleteObject(b -> b.bucket(config.bucket()).key(key.value())));
+            call(key, "DELETE", Request.DELETE, () -> primary.client().deleteObject(b -> b.bucket(config.bucket()).key(key.value())));
         } catch (ObjectNotFoundException alreadyGone) {
             // S3 answers 204 for a missing key; some servers answer 404, which means the same
         }
@@ -191,7 +191,7 @@ final class S3StorageDriver implements StorageDriver {
                 request.startAfter().ifPresent(query::startAfter);
             }
             ListObjectsV2Response page = call(null, "LIST " + config.bucket() + "/" + request.prefix(), Request.OTHER,
-                    () -> primary.listObjectsV2(query.build()));
+                    () -> primary.client().listObjectsV2(query.build()));
             for (S3Object object : page.contents()) {
                 last = object.key();
                 listed(object).ifPresent(entries::add);
@@ -247,7 +247,7 @@ final class S3StorageDriver implements StorageDriver {
         if (options.createOnly() || size > S3DriverConfig.MAX_PART_SIZE) {
             return multipart.copy(source, size, target, options);
         }
-        var response = call(source, "COPY to " + target, Request.WRITE, () -> primary.copyObject(b -> b
+        var response = call(source, "COPY to " + target, Request.WRITE, () -> primary.client().copyObject(b -> b
                 .sourceBucket(config.bucket()).sourceKey(source.value())
                 .destinationBucket(config.bucket()).destinationKey(target.value())
                 .metadataDirective(MetadataDirective.REPLACE).metadata(options.userMetadata())));
@@ -259,7 +259,7 @@ final class S3StorageDriver implements StorageDriver {
     // --- helpers ---
 
     private S3Client client(ReadOptions options) {
-        return options.fresh() ? primary : nearby;
+        return (options.fresh() ? primary : nearby).client();
     }
 
     /** A 200 to a ranged GET means the server ignored the range (e.g. on an empty object): apply it here. */

@@ -20,11 +20,13 @@ final class ServerProbe {
 
     private static final String PREFIX = "_ironclad/probes/";
 
+    private final S3Endpoint endpoint;
     private final S3Client client;
     private final String bucket;
 
-    ServerProbe(S3Client client, String bucket) {
-        this.client = client;
+    ServerProbe(S3Endpoint endpoint, String bucket) {
+        this.endpoint = endpoint;
+        this.client = endpoint.client();
         this.bucket = bucket;
     }
 
@@ -78,7 +80,7 @@ final class ServerProbe {
     }
 
     private Answer createOnlyComplete(ObjectKey key) throws StorageException {
-        S3Multipart multipart = new S3Multipart(client, bucket, S3DriverConfig.MIN_PART_SIZE, false);
+        S3Multipart multipart = new S3Multipart(endpoint, bucket, S3DriverConfig.MIN_PART_SIZE, false);
         String uploadId = multipart.create(key, Map.of());
         try {
             var part = multipart.uploadPart(key, uploadId, 1, PayloadBody.of(Payload.ofBytes(new byte[] {'m'})));
