@@ -69,7 +69,7 @@ public record S3DriverConfig(
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(5);
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
 
-    private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,254}");
+    private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{2,254}");
 
     /** When the SDK computes or validates checksums (the SDK's own setting of the same name). */
     public enum ChecksumMode {
