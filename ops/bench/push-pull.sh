@@ -64,8 +64,8 @@ start_sidecar() {  # port datadir heap extra-properties...
   java "-Xmx$heap" -Dmicronaut.server.port="$port" -Dironclad.data-dir="$data" "$@" -jar "$jar" serve \
     >"$data.log" 2>&1 &
   pids+=($!)
+  sidecar_pid=$!
   wait_port "$port"
-  echo "${pids[-1]}"
 }
 
 start_registry() {  # port config-storage-yaml
@@ -110,7 +110,7 @@ make_layout "$layout" "$size_mib" >/dev/null
 swift_settings
 
 echo "skopeo push/pull of one ${size_mib} MiB layer, $(nproc) cores"
-start_sidecar 5101 "$work/sc-fs" 512m >/dev/null
+start_sidecar 5101 "$work/sc-fs" 512m
 push_pull ironclad-filesystem 5101 "$layout"
 start_registry 5102 "  filesystem:
     rootdirectory: $work/registry-fs"
@@ -119,7 +119,7 @@ push_pull registry-filesystem 5102 "$layout"
 run=$(date +%s)
 start_sidecar 5103 "$work/sc-swift" 512m -Dironclad.driver.type=swift \
   -Dironclad.driver.swift.auth-url="$IRONCLAD_SWIFT_AUTH_URL" -Dironclad.driver.swift.user="$IRONCLAD_SWIFT_USER" \
-  -Dironclad.driver.swift.key="$IRONCLAD_SWIFT_KEY" -Dironclad.driver.swift.container="bench-ironclad-$run" >/dev/null
+  -Dironclad.driver.swift.key="$IRONCLAD_SWIFT_KEY" -Dironclad.driver.swift.container="bench-ironclad-$run"
 push_pull ironclad-swift 5103 "$layout"
 start_registry 5104 "  swift:
     authurl: $IRONCLAD_SWIFT_AUTH_URL
@@ -136,7 +136,8 @@ ratio ironclad-swift registry-swift
 log "heap high-water while pulling a 1 GiB blob with -Xmx256m"
 big="$work/big"
 big_layer=$(make_layout "$big" 1024)
-pid=$(start_sidecar 5105 "$work/sc-heap" 256m)
+start_sidecar 5105 "$work/sc-heap" 256m
+pid=$sidecar_pid
 skopeo copy -q --preserve-digests --dest-tls-verify=false "oci:$big:v1" "docker://127.0.0.1:5105/bench/big:v1" >&2
 jstat -gc "$pid" 100 > "$work/jstat.txt" &
 sampler=$!
