@@ -27,11 +27,13 @@ import java.util.regex.Pattern;
  *     {@link ChecksumMode#WHEN_REQUIRED}: never; Ironclad verifies content digests itself)
  * @param sendSha256Checksum send {@code x-amz-checksum-sha256} with every single-request put whose
  *     {@code ironclad-digest} metadata is a SHA-256, so a server with S3 additional checksums refuses
- *     a corrupted body (default true; servers without them ignore the header)
+ *     a corrupted body (default true; sent only where the start-up probe saw the server refuse a
+ *     wrong checksum, since some servers ignore the header and others reject it)
  * @param partSize puts larger than this become multipart uploads of parts this large, and
  *     server-side copies use parts this large (default 64 MiB, 5 MiB to 5 GiB)
- * @param freshnessEndpoint where {@linkplain io.ironclad.driver.ReadOptions#fresh() fresh} reads go,
- *     e.g. the master zone of a multisite RGW; empty when {@code endpoint} is itself authoritative
+ * @param freshnessEndpoint the authoritative endpoint, e.g. the master zone of a multisite RGW:
+ *     writes, listings and {@linkplain io.ironclad.driver.ReadOptions#fresh() fresh} reads go there,
+ *     plain reads to {@code endpoint}; empty when {@code endpoint} is itself authoritative
  * @param connectTimeout TCP connect timeout (default 10 s)
  * @param requestTimeout time for one request until its response headers arrive, which for a put
  *     includes sending its whole body (default 5 min, enough for a 5 GiB part at ~20 MB/s); also
