@@ -36,11 +36,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * PUT and GET throughput of a 64 MiB object on Ceph RGW through the driver (one PutObject, and a
- * multipart upload of 16 MiB parts), through ConsistentStore (spool mode, a fresh cache per read so
- * every read comes from RGW) and through curl with SigV4: median of 3, printed for the record.
- * Reads go to a file, like {@code curl -o}, and are checked afterwards. It asserts every round
- * trip's bytes, not the speed.
+ * PUT and GET throughput of a 64 MiB object on Ceph RGW through the driver, through
+ * ConsistentStore (spool mode, a fresh cache per read so every read comes from RGW) and through
+ * curl with SigV4: median of 3, printed for the record. Reads go to a file, like {@code curl -o},
+ * and are checked afterwards. It asserts every round trip's bytes, not the speed.
+ *
+ * <p>It writes about 600 MiB. RGW frees deleted data only when its garbage collector runs (by
+ * default hours later), so on the memstore test cluster (1 GiB) this fills the OSD if it runs
+ * after much else; the cluster then refuses writes until {@code radosgw-admin gc process --include-all}.
  */
 @Tag("integration")
 class S3ThroughputTest {
@@ -63,8 +66,7 @@ class S3ThroughputTest {
         Payload payload = Payload.ofFile(file);
         List<String> lines = new ArrayList<>();
 
-        lines.add(driver("driver, PutObject", config, payload, digest));
-        lines.add(driver("driver, 16 MiB parts", config.withPartSize(16L << 20), payload, digest));
+        lines.add(driver("driver", config, payload, digest));
 
         List<Double> puts = new ArrayList<>();
         List<Double> gets = new ArrayList<>();
