@@ -22,9 +22,12 @@ import software.amazon.awssdk.core.exception.SdkException;
 /** The one place where S3 error answers and SDK client failures become typed storage exceptions. */
 final class S3Errors {
 
-    /** What the failed request was, which decides how a 412 or a broken connection reads. */
+    /** What the failed request was, which decides how a 412, a missing bucket or a broken connection reads. */
     enum Request {
-        READ, CREATE_ONLY_WRITE, WRITE, DELETE, OTHER
+        READ,
+        /** A plain read from a zone that replicates from the authoritative one and may not have the bucket yet. */
+        REPLICA_READ,
+        CREATE_ONLY_WRITE, WRITE, DELETE, OTHER
     }
 
     private static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchUpload", "NotFound", "NoSuchVersion");
@@ -93,7 +96,9 @@ final class S3Errors {
         String text = details == null || details.errorMessage() == null ? "" : details.errorMessage();
         String message = action + " answered HTTP " + status + (code.isEmpty() ? "" : " " + code) + (text.isEmpty() ? "" : ": " + text);
         if (code.equals("NoSuchBucket")) {
-            return new StorageException(driver, key, message + " (the configured bucket does not exist)", e);
+            return request == Request.REPLICA_READ
+                    ? new ObjectNotFoundException(driver, key, message + " (the bucket has not reached this zone yet)", e)
+                    : new StorageException(driver, key, message + " (the configured bucket does not exist)", e);
         }
         if (status == 404 || NOT_FOUND.contains(code)) {
             return new ObjectNotFoundException(driver, key, message + " (not found)", e);

@@ -92,7 +92,7 @@ final class S3StorageDriver implements StorageDriver {
     public ObjectInfo stat(ObjectKey key, ReadOptions options) throws StorageException {
         HeadObjectRequest.Builder request = HeadObjectRequest.builder().bucket(config.bucket()).key(key.value());
         options.ifMatch().ifPresent(etag -> request.ifMatch(S3Metadata.quoted(etag)));
-        return S3Metadata.info(key, call(key, "HEAD", Request.READ, () -> client(options).headObject(request.build())));
+        return S3Metadata.info(key, call(key, "HEAD", readKind(options), () -> client(options).headObject(request.build())));
     }
 
     @Override
@@ -103,7 +103,7 @@ final class S3StorageDriver implements StorageDriver {
         if (config.responseChecksums() == S3DriverConfig.ChecksumMode.WHEN_SUPPORTED) {
             request.checksumMode(ChecksumMode.ENABLED);
         }
-        ResponseInputStream<GetObjectResponse> response = call(key, "GET", Request.READ, () -> client(options).getObject(request.build()));
+        ResponseInputStream<GetObjectResponse> response = call(key, "GET", readKind(options), () -> client(options).getObject(request.build()));
         try {
             GetObjectResponse answer = response.response();
             ObjectInfo info = S3Metadata.info(key, answer);
@@ -260,6 +260,11 @@ final class S3StorageDriver implements StorageDriver {
 
     private S3Client client(ReadOptions options) {
         return (options.fresh() ? primary : nearby).client();
+    }
+
+    /** A plain read from a nearby zone may find the bucket not replicated yet: that is "not visible yet", not misconfiguration. */
+    private Request readKind(ReadOptions options) {
+        return options.fresh() || primary == nearby ? Request.READ : Request.REPLICA_READ;
     }
 
     /** A 200 to a ranged GET means the server ignored the range (e.g. on an empty object): apply it here. */

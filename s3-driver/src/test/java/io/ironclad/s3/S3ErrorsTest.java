@@ -66,6 +66,8 @@ class S3ErrorsTest {
         StorageException noBucket = answer(404, "NoSuchBucket", Request.READ);
         assertThat(noBucket).as("a missing bucket is not a missing object").isExactlyInstanceOf(StorageException.class)
                 .hasMessageContaining("bucket does not exist");
+        assertThat(answer(404, "NoSuchBucket", Request.REPLICA_READ)).as("unless a replica zone has not seen the bucket yet")
+                .isExactlyInstanceOf(ObjectNotFoundException.class).hasMessageContaining("not reached this zone");
     }
 
     @Test
