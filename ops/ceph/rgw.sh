@@ -87,6 +87,7 @@ osd crush chooseleaf type = 0
 mon allow pool size one = true
 mon allow pool delete = true
 mon warn on pool no redundancy = false
+mon data avail warn = 2
 # The default 1 s makes every lazily created RGW pool cost about 2 s.
 paxos propose interval = 0.1
 
@@ -96,8 +97,16 @@ mon data = $DIR/mon.a
 [osd.0]
 osd data = $DIR/osd.0
 osd objectstore = memstore
-memstore device bytes = 2147483648
+# memstore keeps objects in RAM, growing only as used; a full OSD makes RGW block writes forever
+memstore device bytes = 8589934592
 keyring = $DIR/osd.0/keyring
+
+[client]
+# deleted objects (and replaced parts) are reclaimed within seconds instead of after 2 hours,
+# so a long test run does not fill the in-memory OSD
+rgw gc obj min wait = 2
+rgw gc processor period = 5
+rgw gc processor max time = 5
 
 $zones
 EOF
