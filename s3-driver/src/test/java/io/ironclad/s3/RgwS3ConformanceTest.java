@@ -39,7 +39,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * puts have one winner) but ignores it on CompleteMultipartUpload, so the probe leaves
  * {@link Capability#CONDITIONAL_CREATE} off (a create-only commit or large put could overwrite);
  * it ignores {@code x-amz-checksum-sha256}, so the driver does not send it; and it refuses an
- * empty body signed as {@code aws-chunked} (the driver signs empty bodies unchunked).
+ * empty body signed as {@code aws-chunked} (the driver signs empty bodies unchunked), and trailing
+ * checksums, which is why {@code requestChecksums} defaults to {@code WHEN_REQUIRED}.
  */
 @Tag("integration")
 class RgwS3ConformanceTest extends StorageDriverConformance {
@@ -132,11 +133,36 @@ class RgwS3ConformanceTest extends StorageDriverConformance {
     }
 
     @Test
+    void rgwRefusesTrailingChecksumsButServesChecksumValidation() throws Exception {
+        ObjectKey key = key("flexible");
+        S3DriverConfig.ChecksumMode required = S3DriverConfig.ChecksumMode.WHEN_REQUIRED;
+        S3DriverConfig.ChecksumMode supported = S3DriverConfig.ChecksumMode.WHEN_SUPPORTED;
+        try (StorageDriver trailing = S3Drivers.create(config.withChecksums(supported, required))) {
+            assertThatThrownBy(() -> trailing.put(key, Payload.ofBytes(bytes("x")), PutOptions.DEFAULT))
+                    .hasMessageContaining("HTTP 400 XAmzContentSHA256Mismatch");
+        }
+        try (StorageDriver validating = S3Drivers.create(config.withChecksums(required, supported))) {
+            validating.put(key, Payload.ofBytes(bytes("checked")), PutOptions.DEFAULT);
+            try (var content = validating.open(key, ReadOptions.PLAIN)) {
+                assertThat(content.body().readAllBytes()).isEqualTo(bytes("checked"));
+            }
+            validating.delete(key);
+        }
+    }
+
+    @Test
     void emptyObjectsAndEmptyPartsAreStored() throws Exception {
         ObjectKey key = key("empty-with-metadata");
         driver.put(key, Payload.ofBytes(new byte[0]), PutOptions.of(Map.of("k", "v")));
         assertThat(driver.stat(key, ReadOptions.FRESH).userMetadata()).containsEntry("k", "v");
+        var writer = driver.newWriter();
+        writer.writePart(1, Payload.ofBytes(bytes("x")));
+        writer.writePart(2, Payload.ofBytes(new byte[0]));
+        ObjectKey assembled = key("with-empty-part");
+        writer.commit(assembled, PutOptions.DEFAULT);
+        assertThat(readQuietly(assembled, ReadOptions.FRESH)).isEqualTo("x");
         driver.delete(key);
+        driver.delete(assembled);
     }
 
     private static byte[] bytes(String value) {

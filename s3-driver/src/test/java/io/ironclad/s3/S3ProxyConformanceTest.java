@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * so the probe leaves {@link Capability#CONDITIONAL_CREATE} off and the kit asserts the
  * unsupported path; it answers 501 NotImplemented to {@code x-amz-checksum-sha256}, so the driver
  * does not send it; and it answers ListParts for completed and aborted uploads, which is why the
- * writer asks ListMultipartUploads whether an upload is open. (Its {@code transient-nio2} store
+ * writer asks ListMultipartUploads whether an upload is open. It knows no flexible checksums, so
+ * neither checksum setting can be {@code WHEN_SUPPORTED} against it. (Its {@code transient-nio2} store
  * keeps objects as files, so {@code a} and {@code a/b} cannot both exist; the jclouds
  * {@code transient} store used here has no such limit.)
  */
@@ -78,6 +79,23 @@ class S3ProxyConformanceTest extends StorageDriverConformance {
         String digest = "sha256:" + "00".repeat(32);
         driver.put(key, Payload.ofBytes(new byte[] {1}), PutOptions.of(Map.of(S3Metadata.DIGEST, digest)));
         assertThat(driver.stat(key, ReadOptions.FRESH).metadata(S3Metadata.DIGEST)).as("stored without the header").contains(digest);
+        driver.delete(key);
+    }
+
+    @Test
+    void s3ProxyKnowsNoFlexibleChecksums() throws Exception {
+        ObjectKey key = key("flexible");
+        S3DriverConfig.ChecksumMode required = S3DriverConfig.ChecksumMode.WHEN_REQUIRED;
+        S3DriverConfig.ChecksumMode supported = S3DriverConfig.ChecksumMode.WHEN_SUPPORTED;
+        try (StorageDriver trailing = S3Drivers.create(config.withChecksums(supported, required))) {
+            assertThatThrownBy(() -> trailing.put(key, Payload.ofBytes(new byte[] {1}), PutOptions.DEFAULT))
+                    .isInstanceOf(io.ironclad.driver.StorageException.class).hasMessageContaining("HTTP 400");
+            assertThatThrownBy(() -> trailing.newWriter()).hasMessageContaining("HTTP 501 NotImplemented");
+        }
+        driver.put(key, Payload.ofBytes(new byte[] {1}), PutOptions.DEFAULT);
+        try (StorageDriver validating = S3Drivers.create(config.withChecksums(required, supported))) {
+            assertThatThrownBy(() -> validating.open(key, ReadOptions.PLAIN)).hasMessageContaining("HTTP 501 NotImplemented");
+        }
         driver.delete(key);
     }
 
