@@ -108,16 +108,29 @@ final class S3ObjectWriter implements ObjectWriter {
             throw new PreconditionFailedException(S3StorageDriver.NAME, staging, "part " + number + " of upload " + id + " has "
                     + payload.size() + " bytes, more than S3's " + S3DriverConfig.MAX_PART_SIZE);
         }
-        // S3 keeps the newer of two uploads of one part number, so a retried part simply replaces it
-        CompletedPart uploaded = multipart.uploadPart(staging, s3UploadId, number, PayloadBody.of(payload));
-        PartInfo part = new PartInfo(number, payload.size(), S3Metadata.etag(uploaded.eTag()),
-                uploaded.checksumCRC32() == null ? "" : uploaded.checksumCRC32());
+        PartInfo part = upload(number, payload);
         if (number == parts.size()) {
             parts.set(number - 1, part);
         } else {
             parts.add(part);
         }
         return part;
+    }
+
+    /**
+     * Sends the part, except an empty one that replaces nothing: an empty part is left out of
+     * the assembly, and Ceph RGW refuses a completion that leaves out a part it holds
+     * (InvalidPart). S3 keeps the newer of two uploads of one part number, so a retried part
+     * simply replaces it; an empty retry of a sent part is sent too, so the old bytes go.
+     */
+    private PartInfo upload(int number, Payload payload) throws StorageException {
+        boolean replacesSent = number == parts.size() && !parts.get(number - 1).etag().isEmpty();
+        if (payload.size() == 0 && !replacesSent) {
+            return new PartInfo(number, 0, "", "");
+        }
+        CompletedPart uploaded = multipart.uploadPart(staging, s3UploadId, number, PayloadBody.of(payload));
+        return new PartInfo(number, payload.size(), S3Metadata.etag(uploaded.eTag()),
+                uploaded.checksumCRC32() == null ? "" : uploaded.checksumCRC32());
     }
 
     @Override
@@ -172,10 +185,11 @@ final class S3ObjectWriter implements ObjectWriter {
         }
     }
 
+    /** Every part the server holds: empty parts that were never sent are not among them. */
     private List<CompletedPart> completedParts() {
         List<CompletedPart> completed = new ArrayList<>();
         for (PartInfo part : parts) {
-            if (part.size() > 0) {
+            if (!part.etag().isEmpty()) {
                 completed.add(CompletedPart.builder().partNumber(part.number()).eTag(S3Metadata.quoted(part.etag()))
                         .checksumCRC32(part.location().isEmpty() ? null : part.location()).build());
             }
