@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and are checked afterwards. It asserts every round trip's bytes, not the speed.
  *
  * <p>It writes about 600 MiB. RGW frees deleted data only when its garbage collector runs (by
- * default hours later), so on the memstore test cluster (1 GiB) this fills the OSD if it runs
- * after much else; the cluster then refuses writes until {@code radosgw-admin gc process --include-all}.
+ * default two hours later); {@code ops/ceph/rgw.sh} gives the memstore OSD 8 GiB and collects
+ * after a few seconds, so repeated runs do not fill it.
  */
 @Tag("integration")
 class S3ThroughputTest {
