@@ -53,6 +53,11 @@ final class Attempts {
         return attempt > 1;
     }
 
+    /** Starts the next attempt of a write or control call, which has no freshness variant to ask for. */
+    void nextPlain() {
+        attempt++;
+    }
+
     int attempt() {
         return attempt;
     }

@@ -8,6 +8,7 @@ import io.ironclad.driver.IntegrityException;
 import io.ironclad.driver.ObjectContent;
 import io.ironclad.driver.ObjectInfo;
 import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.ObjectWriter;
 import io.ironclad.driver.ObjectNotFoundException;
 import io.ironclad.driver.OutcomeUnknownException;
 import io.ironclad.driver.Payload;
@@ -33,6 +34,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 
 final class DefaultConsistentStore implements ConsistentStore {
+
+    /** Names a not yet started upload in events and errors. */
+    private static final ObjectKey NEW_UPLOAD = ObjectKey.of("upload/new");
+
 
     private static final int BUFFER = 64 * 1024;
 
@@ -388,13 +393,15 @@ final class DefaultConsistentStore implements ConsistentStore {
     @Override
     public Upload startUpload(Digest.Algorithm algorithm) throws StorageException {
         Hasher hasher = Hashers.resumable(algorithm);
-        return new DefaultUpload(this, driver, driver.newWriter(), hasher, 0);
+        ObjectWriter writer = retryTransient("start upload", NEW_UPLOAD, driver::newWriter);
+        return new DefaultUpload(this, driver, writer, hasher, 0);
     }
 
     @Override
     public Upload resumeUpload(UploadState state) throws StorageException {
         Hasher hasher = Hashers.restore(state.algorithm(), state.hashState());
-        return new DefaultUpload(this, driver, driver.resumeWriter(state.writer()), hasher, state.size());
+        ObjectWriter writer = retryTransient("resume upload", DefaultUpload.label(state.writer()), () -> driver.resumeWriter(state.writer()));
+        return new DefaultUpload(this, driver, writer, hasher, state.size());
     }
 
     @Override
@@ -417,6 +424,31 @@ final class DefaultConsistentStore implements ConsistentStore {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A driver call that may fail with a {@link TransientStorageException}. */
+    @FunctionalInterface
+    interface StorageCall<T> {
+        T call() throws StorageException;
+    }
+
+    /**
+     * Runs an idempotent driver call, retrying transient failures (a backend blip: 5xx, 429, a
+     * dropped connection) under the consistency policy, each retry counted as an event, so one
+     * bad answer from the backend does not fail a client's push.
+     */
+    <T> T retryTransient(String operation, ObjectKey label, StorageCall<T> call) throws StorageException {
+        Attempts attempts = attempts(operation, label);
+        while (true) {
+            attempts.nextPlain();
+            try {
+                T result = call.call();
+                attempts.succeeded();
+                return result;
+            } catch (TransientStorageException e) {
+                attempts.failed(e.getMessage(), e);
+            }
+        }
+    }
 
     Attempts attempts(String operation, ObjectKey key) {
         return new Attempts(config.policy(), events, clock, sleeper, random, operation, key);

@@ -10,7 +10,6 @@ import io.ironclad.driver.Payload;
 import io.ironclad.driver.PutOptions;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
-import io.ironclad.driver.TransientStorageException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -52,18 +51,11 @@ final class DefaultUpload implements Upload {
             return stream;
         });
         int number = writer.state().parts().size() + 1;
-        ObjectKey label = ObjectKey.of("upload/" + writer.state().uploadId().replace('/', '_'));
-        Attempts attempts = store.attempts("append", label);
-        while (true) {
-            attempts.next();
-            try {
-                writer.writePart(number, hashing);
-                break;
-            } catch (TransientStorageException e) {
-                attempts.failed(e.getMessage(), e);
-            }
-        }
-        attempts.succeeded();
+        ObjectKey label = label(writer.state());
+        store.retryTransient("append", label, () -> {
+            writer.writePart(number, hashing);
+            return null;
+        });
         HashingInputStream stream = lastStream.get();
         long read = stream == null ? 0 : stream.count();
         if (read != chunk.size()) {
@@ -72,6 +64,11 @@ final class DefaultUpload implements Upload {
         hashState = exportFrom(stream);
         size += read;
         return state();
+    }
+
+    /** Names an upload in events and errors. */
+    static ObjectKey label(io.ironclad.driver.WriterState state) {
+        return ObjectKey.of("upload/" + state.uploadId().replace('/', '_'));
     }
 
     private static byte[] exportFrom(HashingInputStream stream) {

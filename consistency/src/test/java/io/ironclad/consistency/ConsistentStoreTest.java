@@ -334,4 +334,50 @@ class ConsistentStoreTest {
             return super.put(key, payload, options);
         }
     }
+
+    /**
+     * A backend blip (a 500 on the upload marker, a 429 on the HEAD that resumes an upload, a
+     * dropped part) is retried and counted instead of failing the push; a blip that outlasts the
+     * consistency timeout fails as a timeout.
+     */
+    @Test
+    void transientFailuresOfUploadCallsAreRetriedAndCounted() throws Exception {
+        AtomicInteger failuresLeft = new AtomicInteger();
+        StorageDriver blinking = new io.ironclad.driver.ForwardingStorageDriver(InMemoryDrivers.create()) {
+            @Override
+            public io.ironclad.driver.ObjectWriter newWriter() throws StorageException {
+                blink("newWriter");
+                return super.newWriter();
+            }
+
+            @Override
+            public io.ironclad.driver.ObjectWriter resumeWriter(io.ironclad.driver.WriterState state) throws StorageException {
+                blink("resumeWriter");
+                return super.resumeWriter(state);
+            }
+
+            private void blink(String call) throws StorageException {
+                if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    throw new io.ironclad.driver.TransientStorageException("blinking", null, call + " answered HTTP 503");
+                }
+            }
+        };
+        Fixture fixture = new Fixture(blinking, cache, VerificationMode.SPOOL, 1 << 30, 1024);
+
+        failuresLeft.set(2);
+        Upload upload = fixture.store.startUpload(Digest.Algorithm.SHA256);
+        UploadState state = upload.append(Payload.ofBytes(data));
+        failuresLeft.set(3);
+        Upload resumed = fixture.store.resumeUpload(state);
+        resumed.complete(KEY, digest);
+
+        assertThat(fixture.count(ConsistencyEvent.Kind.RETRY)).isEqualTo(5);
+        assertThat(fixture.count(ConsistencyEvent.Kind.FRESHNESS_FETCH)).as("writes have no freshness variant").isZero();
+        try (VerifiedContent content = fixture.store.open(KEY, Expectation.known(digest, data.length), Optional.empty())) {
+            assertThat(content.body().readAllBytes()).isEqualTo(data);
+        }
+        failuresLeft.set(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> fixture.store.startUpload(Digest.Algorithm.SHA256))
+                .isInstanceOf(io.ironclad.driver.ConsistencyTimeoutException.class).hasMessageContaining("newWriter answered HTTP 503");
+    }
 }
