@@ -330,7 +330,7 @@ final class DefaultConsistentStore implements ConsistentStore {
         PutOptions options = PutOptions.of(new IntegrityMetadata(expected.digest(), size, clock.instant()).toUserMetadata());
         Attempts attempts = attempts("put", key);
         while (true) {
-            attempts.next();
+            attempts.nextPlain();
             try {
                 driver.put(key, hashing, options);
                 break;
