@@ -286,6 +286,11 @@ IRONCLAD_SWIFT_DIR=$DIR
 EOF
 }
 
+all_storage_servers_listen() {
+  local s
+  for s in "${STORAGE_SERVERS[@]}"; do port_open "${PORT[$s]}" || return 1; done
+}
+
 all_names() { echo logger memcached "${STORAGE_SERVERS[@]}" proxy proxy-affinity; }
 
 cmd_start() {
@@ -298,6 +303,9 @@ cmd_start() {
   configure
   write_logger
   for name in $(all_names); do start_one "$name"; done
+  # The first request auto-creates the account on whichever account servers answer; one that is
+  # not listening yet never gets it, and container PUTs then fail there until a replicator runs.
+  wait_for "all_storage_servers_listen" 60 || die "storage servers not listening after 60 s; see $DIR/run/*.out"
   wait_for "ready $PROXY_PORT && ready $AFFINITY_PROXY_PORT" 60 || die "Swift not ready after 60 s; see $DIR/run/*.out and $DIR/swift.log"
   log "ready in $(( SECONDS - started )) s under $DIR"
   print_settings
