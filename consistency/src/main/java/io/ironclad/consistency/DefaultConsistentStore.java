@@ -9,6 +9,7 @@ import io.ironclad.driver.ObjectContent;
 import io.ironclad.driver.ObjectInfo;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectWriter;
+import io.ironclad.driver.PayloadConsumedException;
 import io.ironclad.driver.ObjectNotFoundException;
 import io.ironclad.driver.OutcomeUnknownException;
 import io.ironclad.driver.Payload;
@@ -335,6 +336,9 @@ final class DefaultConsistentStore implements ConsistentStore {
                 driver.put(key, hashing, options);
                 break;
             } catch (TransientStorageException | OutcomeUnknownException e) {
+                if (PayloadConsumedException.isCauseOf(e)) {
+                    throw e; // the bytes to resend are gone: only the client can send them again
+                }
                 // content-addressed puts are idempotent, so an unknown outcome is retried like a transient error
                 attempts.failed(e.getMessage(), e);
             }
@@ -445,6 +449,9 @@ final class DefaultConsistentStore implements ConsistentStore {
                 attempts.succeeded();
                 return result;
             } catch (TransientStorageException e) {
+                if (PayloadConsumedException.isCauseOf(e)) {
+                    throw e; // the bytes to resend are gone: only the client can send them again
+                }
                 attempts.failed(e.getMessage(), e);
             }
         }

@@ -380,4 +380,36 @@ class ConsistentStoreTest {
         assertThatThrownBy(() -> fixture.store.startUpload(Digest.Algorithm.SHA256))
                 .isInstanceOf(io.ironclad.driver.ConsistencyTimeoutException.class).hasMessageContaining("newWriter answered HTTP 503");
     }
+
+    /** A part whose single-use bytes were already sent once is not retried until the timeout: the client must resend. */
+    @Test
+    void singleUsePayloadFailsAtOnceInsteadOfRetrying() throws Exception {
+        StorageDriver failingOnce = new io.ironclad.driver.ForwardingStorageDriver(InMemoryDrivers.create()) {
+            @Override
+            public io.ironclad.driver.ObjectInfo put(ObjectKey key, Payload payload, io.ironclad.driver.PutOptions options)
+                    throws StorageException {
+                try (java.io.InputStream in = payload.open()) {
+                    in.readAllBytes();
+                    in.close();
+                    payload.open();
+                } catch (java.io.IOException e) {
+                    throw new io.ironclad.driver.TransientStorageException("once", key, "sending failed: " + e.getMessage(), e);
+                }
+                throw new io.ironclad.driver.TransientStorageException("once", key, "connection reset");
+            }
+        };
+        Fixture fixture = new Fixture(failingOnce, cache, VerificationMode.SPOOL, 1 << 30, 1024);
+        java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
+        Payload singleUse = Payload.of(data.length, () -> {
+            if (!opened.compareAndSet(false, true)) {
+                throw new io.ironclad.driver.PayloadConsumedException("already sent");
+            }
+            return new java.io.ByteArrayInputStream(data);
+        });
+
+        assertThatThrownBy(() -> fixture.store.put(KEY, Expectation.of(digest, data.length), singleUse))
+                .isInstanceOf(io.ironclad.driver.TransientStorageException.class).hasMessageContaining("already sent");
+        assertThat(fixture.count(ConsistencyEvent.Kind.RETRY)).isZero();
+        assertThat(fixture.clock.instant()).as("no backoff waited").isEqualTo(Fixture.START);
+    }
 }

@@ -68,6 +68,11 @@ final class RegistryErrorHandler implements ExceptionHandler<Exception, HttpResp
 
     private MutableHttpResponse<?> error(HttpRequest<?> request, HttpStatus status, String code, String detail) {
         MutableHttpResponse<?> response = HttpResponse.status(status).header("Cache-Control", "no-store");
+        if (request.getMethod() == HttpMethod.PATCH || request.getMethod() == HttpMethod.PUT || request.getMethod() == HttpMethod.POST) {
+            // an error may be answered before the request body was read to its end; the unread rest
+            // must not be taken for the client's next request on a kept-alive connection
+            response.header("Connection", "close");
+        }
         if (request.getMethod() == HttpMethod.HEAD) {
             return response;
         }

@@ -1,6 +1,7 @@
 package io.ironclad.sidecar;
 
 import io.ironclad.driver.Payload;
+import io.ironclad.driver.PayloadConsumedException;
 import io.ironclad.driver.StorageDriver;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -45,7 +46,7 @@ final class Spooler {
             AtomicBoolean opened = new AtomicBoolean();
             return Payload.of(length, () -> {
                 if (!opened.compareAndSet(false, true)) {
-                    throw new IOException("request body cannot be replayed");
+                    throw new PayloadConsumedException("request body cannot be replayed: it was streamed to the store once already");
                 }
                 return new ExactLengthInputStream(body, length);
             });
