@@ -436,8 +436,8 @@ final class DefaultConsistentStore implements ConsistentStore {
     }
 
     /**
-     * Runs an idempotent driver call, retrying transient failures (a backend blip: 5xx, 429, a
-     * dropped connection) under the consistency policy, each retry counted as an event, so one
+     * Runs an idempotent driver call, retrying transient failures and unknown outcomes (a backend
+     * blip: 5xx, 429, a dropped connection) under the consistency policy, each retry counted as an event, so one
      * bad answer from the backend does not fail a client's push.
      */
     <T> T retryTransient(String operation, ObjectKey label, StorageCall<T> call) throws StorageException {
@@ -448,7 +448,8 @@ final class DefaultConsistentStore implements ConsistentStore {
                 T result = call.call();
                 attempts.succeeded();
                 return result;
-            } catch (TransientStorageException e) {
+            } catch (TransientStorageException | OutcomeUnknownException e) {
+                // the calls retried here are idempotent, so an unknown outcome is retried like a transient error
                 if (PayloadConsumedException.isCauseOf(e)) {
                     throw e; // the bytes to resend are gone: only the client can send them again
                 }

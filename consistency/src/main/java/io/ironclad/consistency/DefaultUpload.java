@@ -93,7 +93,7 @@ final class DefaultUpload implements Upload {
         PutOptions options = PutOptions.of(new IntegrityMetadata(expected, size, store.clock().instant()).toUserMetadata())
                 .withCreateOnly(createOnly);
         try {
-            writer.commit(target, options);
+            store.retryTransient("complete", target, () -> writer.commit(target, options));
         } catch (ObjectAlreadyExistsException e) {
             if (store.existingSame(target, expected, size).isPresent()) {
                 // a concurrent upload of the same content won: ours is redundant

@@ -104,7 +104,7 @@ class ConsistencyPropertyTest {
         totals.retries += fixture.count(ConsistencyEvent.Kind.RETRY);
         // every retried read asks the authoritative copy next; upload calls have no freshness variant
         long readRetries = fixture.events.stream().filter(e -> e.kind() == ConsistencyEvent.Kind.RETRY)
-                .filter(e -> !java.util.Set.of("put", "append", "start upload", "resume upload").contains(e.operation())).count();
+                .filter(e -> !java.util.Set.of("put", "append", "start upload", "resume upload", "complete").contains(e.operation())).count();
         assertThat(fixture.count(ConsistencyEvent.Kind.FRESHNESS_FETCH)).isEqualTo(readRetries);
     }
 

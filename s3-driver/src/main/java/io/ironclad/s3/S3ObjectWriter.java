@@ -39,6 +39,9 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  */
 final class S3ObjectWriter implements ObjectWriter {
 
+    private static final System.Logger LOG = System.getLogger(S3ObjectWriter.class.getName());
+
+
     static final String STAGING_PREFIX = "_ironclad/uploads/";
 
     private final S3StorageDriver driver;
@@ -157,7 +160,13 @@ final class S3ObjectWriter implements ObjectWriter {
         }
         ObjectInfo info = driver.copyWithin(staging, size, target, options);
         closed = true;
-        driver.delete(staging);
+        try {
+            driver.delete(staging);
+        } catch (StorageException leftBehind) {
+            // the target is stored: a staging object left behind must not fail the commit (or a retry of it)
+            LOG.log(System.Logger.Level.WARNING, "upload {0} committed to {1}; deleting its staging object failed: {2}",
+                    id, target, leftBehind.getMessage());
+        }
         return info;
     }
 

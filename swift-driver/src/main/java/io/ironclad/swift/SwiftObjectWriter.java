@@ -29,6 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class SwiftObjectWriter implements ObjectWriter {
 
+    private static final System.Logger LOG = System.getLogger(SwiftObjectWriter.class.getName());
+
+
     private static final String MARKER = "upload";
 
     private final SwiftStorageDriver driver;
@@ -111,14 +114,28 @@ final class SwiftObjectWriter implements ObjectWriter {
             deleteSegments();
         }
         closed = true;
-        for (PartInfo part : parts) {
-            if (part.size() == 0) {   // not in the manifest, so nothing else would ever delete it
-                deleteSegment(part);
-            }
-        }
-        driver.deleteObject(segments, markerName(), target);
+        cleanUpAfterCommit(target);
         return new ObjectInfo(target, size, SwiftHeaders.etag(headers), SwiftHeaders.lastModified(SwiftStorageDriver.NAME, target, headers),
                 options.userMetadata());
+    }
+
+    /**
+     * The object is stored once its manifest is: a failure to delete empty segments or the marker
+     * must not fail the commit. A marker left behind only lets the committed upload be resumed and
+     * committed again, which rewrites the same manifest.
+     */
+    private void cleanUpAfterCommit(ObjectKey target) {
+        try {
+            for (PartInfo part : parts) {
+                if (part.size() == 0) {   // not in the manifest, so nothing else would ever delete it
+                    deleteSegment(part);
+                }
+            }
+            driver.deleteObject(segments, markerName(), target);
+        } catch (StorageException leftBehind) {
+            LOG.log(System.Logger.Level.WARNING, "upload {0} committed to {1}; cleaning up its marker failed: {2}",
+                    uploadId, target, leftBehind.getMessage());
+        }
     }
 
     @Override
