@@ -1,5 +1,6 @@
 package io.ironclad.driver.fs;
 
+import io.ironclad.driver.BoundedInputStream;
 import io.ironclad.driver.ByteRange;
 import io.ironclad.driver.Capabilities;
 import io.ironclad.driver.Capability;
@@ -117,7 +118,7 @@ final class FilesystemDriver implements StorageDriver {
             }
             ByteRange clamped = range.clamp(info.size());
             channel.position(header.dataOffset() + clamped.first());
-            InputStream body = new BoundedInputStream(Channels.newInputStream(channel), clamped.length());
+            InputStream body = new BoundedInputStream(Channels.newInputStream(channel), clamped.length(), "object");
             return new ObjectContent(info, Optional.of(clamped), body);
         } catch (StorageException e) {
             closeQuietly(channel);

@@ -1,17 +1,29 @@
-package io.ironclad.driver.fs;
+package io.ironclad.driver;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Yields at most {@code remaining} bytes of the underlying stream; fails if it ends earlier. */
-final class BoundedInputStream extends FilterInputStream {
+/**
+ * Yields exactly {@code remaining} bytes of the underlying stream: stops there, and fails with an
+ * {@link IOException} if the stream ends earlier, so a body cut short never looks complete.
+ * Drivers wrap object bodies of a known length in it.
+ */
+public class BoundedInputStream extends FilterInputStream {
 
+    private final String what;
     private long remaining;
 
-    BoundedInputStream(InputStream in, long remaining) {
+    /** {@code what} names the stream in the error, e.g. {@code "object"}. */
+    public BoundedInputStream(InputStream in, long remaining, String what) {
         super(in);
         this.remaining = remaining;
+        this.what = what;
+    }
+
+    /** Bytes not yet read. */
+    public final long remaining() {
+        return remaining;
     }
 
     @Override
@@ -21,7 +33,7 @@ final class BoundedInputStream extends FilterInputStream {
         }
         int b = super.read();
         if (b < 0) {
-            throw new IOException("object ended " + remaining + " bytes early");
+            throw new IOException(what + " ended " + remaining + " bytes early");
         }
         remaining--;
         return b;
@@ -29,12 +41,15 @@ final class BoundedInputStream extends FilterInputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
         if (remaining == 0) {
             return -1;
         }
         int n = super.read(buffer, offset, (int) Math.min(length, remaining));
         if (n < 0) {
-            throw new IOException("object ended " + remaining + " bytes early");
+            throw new IOException(what + " ended " + remaining + " bytes early");
         }
         remaining -= n;
         return n;
