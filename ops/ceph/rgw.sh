@@ -29,29 +29,12 @@ SYSTEM_ACCESS_KEY=IRONCLADSYSTEMKEY01
 SYSTEM_SECRET_KEY=ironclad-system-secret-for-sync
 DAEMONS=(client.rgw.z2 client.rgw.z1 osd.0 mon.a)   # stop order
 
-log() { echo "rgw: $*" >&2; }
-die() { log "$*"; exit 1; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# Waits until $1 (a command) succeeds or $2 seconds pass.
-wait_for() {
-  local deadline=$(( $(date +%s) + $2 ))
-  until eval "$1"; do
-    [ "$(date +%s)" -lt "$deadline" ] || return 1
-    sleep 0.2
-  done
-}
+LOG_NAME=rgw
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 
 install_packages() {
-  local missing=() p
-  for p in ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  install_missing ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl
 }
 
 ceph_() { ceph -c "$DIR/ceph.conf" --connect-timeout 30 "$@"; }

@@ -33,30 +33,12 @@ declare -A PORT=(
 )
 STORAGE_SERVERS=(object-1 object-2 object-3 object-4 container-1 container-2 container-3 account-1 account-2 account-3)
 
-log() { echo "aio: $*" >&2; }
-die() { log "$*"; exit 1; }
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# Waits until $1 (a command) succeeds or $2 seconds pass.
-wait_for() {
-  local deadline=$(( $(date +%s) + $2 ))
-  until eval "$1"; do
-    [ "$(date +%s)" -lt "$deadline" ] || return 1
-    sleep 0.2
-  done
-}
+LOG_NAME=aio
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 
 install_packages() {
-  local missing=()
-  for p in swift swift-proxy swift-account swift-container swift-object python3-swiftclient memcached curl; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  install_missing swift swift-proxy swift-account swift-container swift-object python3-swiftclient memcached curl
   if [ ! -f /etc/swift/swift.conf ]; then   # every Swift server reads this fixed path
     mkdir -p /etc/swift
     printf '[swift-hash]\nswift_hash_path_suffix = changeme\nswift_hash_path_prefix = changeme\n[storage-policy:0]\nname = Policy-0\ndefault = yes\n' > /etc/swift/swift.conf
