@@ -3,7 +3,8 @@
 set -euo pipefail
 packages=(swift swift-proxy swift-account swift-container swift-object python3-swiftclient memcached
           ceph-mon ceph-osd ceph-mgr radosgw ceph-common
-          zookeeper skopeo docker-registry curl)
+          zookeeper skopeo docker-registry curl
+          chromium chromium-driver nginx-light)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
