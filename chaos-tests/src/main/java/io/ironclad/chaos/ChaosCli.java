@@ -53,7 +53,7 @@ public final class ChaosCli {
     }
 
     private static int run(Flags flags) throws IOException, InterruptedException {
-        flags.allow("target", "peer-target", "ops", "seed", "clients", "scenario", "report", "proxy", "swift-dir", "aio",
+        flags.allow("target", "peer-target", "pull-target", "peer-pull-target", "ops", "seed", "clients", "scenario", "report", "proxy", "swift-dir", "aio",
                 "sizes", "chunk-size", "repos", "shared-layers", "max-layers", "overwrite", "namespace", "timeout");
         Scenario scenario = flags.get("scenario").map(f -> readScenario(Path.of(f))).orElse(Scenario.none());
         Workload defaults = Workload.defaults(flags.intOr("clients", 4), flags.longOr("ops", 1000), flags.longOr("seed", 1));
@@ -66,8 +66,10 @@ public final class ChaosCli {
                 defaults.pullLatestProbability(), flags.get("namespace").orElse(defaults.namespace()),
                 Duration.ofSeconds(flags.longOr("timeout", defaults.timeout().toSeconds())));
         List<SideBySide.Target> targets = new ArrayList<>();
-        targets.add(new SideBySide.Target("ironclad", URI.create(flags.required("target"))));
-        flags.get("peer-target").ifPresent(peer -> targets.add(new SideBySide.Target("peer", URI.create(peer))));
+        URI target = URI.create(flags.required("target"));
+        targets.add(new SideBySide.Target("ironclad", target, flags.get("pull-target").map(URI::create).orElse(target)));
+        flags.get("peer-target").map(URI::create).ifPresent(peer -> targets.add(
+                new SideBySide.Target("peer", peer, flags.get("peer-pull-target").map(URI::create).orElse(peer))));
         Optional<SwiftControl> control = flags.get("swift-dir").or(() -> Optional.ofNullable(System.getenv("IRONCLAD_SWIFT_DIR")))
                 .map(dir -> new SwiftControl(flags.get("aio").map(Path::of).orElseGet(SwiftControl::locateScript), Path.of(dir)));
         Supplier<Map<String, Long>> injected = flags.get("proxy").<Supplier<Map<String, Long>>>map(url -> () -> proxyCounts(URI.create(url)))
@@ -126,7 +128,7 @@ public final class ChaosCli {
         System.err.println(problem);
         System.err.println("""
                 usage:
-                  run   --target URL [--peer-target URL] [--ops N] [--seed S] [--clients C] [--scenario FILE] [--report FILE]
+                  run   --target URL [--pull-target URL] [--peer-target URL] [--peer-pull-target URL] [--ops N] [--seed S] [--clients C] [--scenario FILE] [--report FILE]
                         [--proxy URL] [--swift-dir DIR] [--aio PATH] [--sizes 4k:6,256k:3,6m:1] [--chunk-size 2m]
                         [--repos N] [--shared-layers N] [--max-layers N] [--overwrite P] [--namespace NAME] [--timeout SECONDS]
                   proxy --upstream URL --listen PORT [--scenario FILE] [--host ADDR]

@@ -27,12 +27,15 @@ final class OciClient {
     private static final Pattern ERROR_CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Z_]+)\"");
 
     private final URI base;
+    private final URI pullBase;
     private final HttpClient http;
     private final History history;
     private final Duration timeout;
 
-    OciClient(URI base, HttpClient http, History history, Duration timeout) {
+    /** Pushes to {@code base}, pulls from {@code pullBase} (the same registry, or a replica in another zone). */
+    OciClient(URI base, URI pullBase, HttpClient http, History history, Duration timeout) {
         this.base = base;
+        this.pullBase = pullBase;
         this.http = http;
         this.history = history;
         this.timeout = timeout;
@@ -54,7 +57,10 @@ final class OciClient {
         }
     }
 
-    /** Pushes a blob in chunks (POST, PATCH..., PUT ?digest=); the digest if the registry answered 201. */
+    /**
+     * Pushes a blob in chunks of {@code chunkSize} bytes, or the registry's OCI-Chunk-Min-Length if
+     * larger (POST, PATCH..., PUT ?digest=); the digest if the registry answered 201.
+     */
     Optional<String> pushBlob(String repo, BlobContent content, long chunkSize) {
         Call call = new Call(OpKind.BLOB_PUSH, repo, "upload");
         String step = "POST";
@@ -66,9 +72,11 @@ final class OciClient {
                 return call.rejected(step, response);
             }
             URI location = location(response);
+            // the spec: every chunk but the last MUST be at least the registry's OCI-Chunk-Min-Length
+            long chunk = Math.max(chunkSize, response.headers().firstValueAsLong("OCI-Chunk-Min-Length").orElse(0));
             while (sent < content.size()) {
                 step = "PATCH";
-                long n = Math.min(chunkSize, content.size() - sent);
+                long n = Math.min(chunk, content.size() - sent);
                 Slice slice = new Slice(in, n);
                 response = http.send(HttpRequest.newBuilder(location).timeout(timeout)
                         .header("Content-Type", "application/octet-stream")
@@ -121,7 +129,7 @@ final class OciClient {
     Optional<byte[]> getManifest(String repo, String tagName, TagState tag) {
         Call call = new Call(OpKind.MANIFEST_GET, repo, tagName);
         try {
-            HttpResponse<InputStream> response = http.send(request("/v2/" + repo + "/manifests/" + tagName)
+            HttpResponse<InputStream> response = http.send(pullRequest("/v2/" + repo + "/manifests/" + tagName)
                     .header("Accept", ACCEPT).GET().build(), BodyHandlers.ofInputStream());
             int status = response.statusCode();
             if (status / 100 != 2) {
@@ -148,7 +156,7 @@ final class OciClient {
     Outcome getBlob(String repo, String digest) {
         Call call = new Call(OpKind.BLOB_GET, repo, digest);
         try {
-            HttpResponse<InputStream> response = http.send(request("/v2/" + repo + "/blobs/" + digest).GET().build(),
+            HttpResponse<InputStream> response = http.send(pullRequest("/v2/" + repo + "/blobs/" + digest).GET().build(),
                     BodyHandlers.ofInputStream());
             int status = response.statusCode();
             if (status / 100 != 2) {
@@ -175,6 +183,10 @@ final class OciClient {
 
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
+    }
+
+    private HttpRequest.Builder pullRequest(String path) {
+        return HttpRequest.newBuilder(pullBase.resolve(path)).timeout(timeout);
     }
 
     private URI location(HttpResponse<?> response) throws IOException {

@@ -1,6 +1,5 @@
 package io.ironclad.chaos;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ final class WorkloadRunner {
     private WorkloadRunner() {
     }
 
-    static Result run(URI target, Workload workload, ActionSchedule schedule) throws InterruptedException {
+    static Result run(SideBySide.Target target, Workload workload, ActionSchedule schedule) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         History history = new History(schedule::reached);
@@ -32,7 +31,7 @@ final class WorkloadRunner {
         try {
             List<Future<?>> clients = new ArrayList<>();
             for (int id = 0; id < workload.clients(); id++) {
-                OciClient client = new OciClient(target, http, history, workload.timeout());
+                OciClient client = new OciClient(target.url(), target.pullUrl(), http, history, workload.timeout());
                 clients.add(pool.submit(new WorkloadClient(id, workload, client, history, shared, master.split())));
             }
             for (Future<?> client : clients) {

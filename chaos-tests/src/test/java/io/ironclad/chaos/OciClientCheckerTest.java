@@ -46,7 +46,8 @@ class OciClientCheckerTest {
             out.close();
         });
         registry.start();
-        client = new OciClient(URI.create("http://127.0.0.1:" + registry.getAddress().getPort()), HttpClient.newHttpClient(),
+        URI registryUri = URI.create("http://127.0.0.1:" + registry.getAddress().getPort());
+        client = new OciClient(registryUri, registryUri, HttpClient.newHttpClient(),
                 history, Duration.ofSeconds(10));
     }
 

@@ -178,7 +178,7 @@ class SideBySideTest {
         }
     }
 
-    private static Path projectRoot() {
+    static Path projectRoot() {
         for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
             if (Files.isDirectory(at.resolve("ops/chaos")) && Files.isDirectory(at.resolve("sidecar"))) {
                 return at;

@@ -15,7 +15,9 @@ import io.ironclad.driver.Digest;
 import io.ironclad.driver.IntegrityException;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectNotFoundException;
+import io.ironclad.driver.PartInfo;
 import io.ironclad.driver.Payload;
+import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.Metadata.BlobRow;
 import io.ironclad.sidecar.Metadata.ManifestRow;
@@ -48,8 +50,10 @@ final class Registry {
     private final Metadata metadata;
     private final ObjectMapper json;
     private final DigestLocks locks;
+    private final long minChunk;
 
-    Registry(ConsistentStore store, Metadata metadata, ObjectMapper json, DigestLocks locks) {
+    Registry(ConsistentStore store, Metadata metadata, ObjectMapper json, DigestLocks locks, StorageDriver driver) {
+        this.minChunk = driver.capabilities().minPartSize();
         this.locks = requireNonNull(locks, "locks is null");
         this.store = requireNonNull(store, "store is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
@@ -133,12 +137,27 @@ final class Registry {
         if (chunk.size() == 0) {
             return session;
         }
+        requireLastChunkLargeEnough(session);
         Upload upload = resume(session);
         UploadState next = upload.append(chunk);
         if (!metadata.advanceSession(session.id(), size, next)) {
             throw rangeError(session, "another request appended to upload " + session.id() + " concurrently");
         }
         return metadata.findSession(session.id()).orElseThrow();
+    }
+
+    /**
+     * A chunk after one below OCI-Chunk-Min-Length (which only the last chunk may be) is refused
+     * here, when the small chunk is known not to be the last, rather than after the client has
+     * sent everything: the backend (S3: 5 MiB parts) could never assemble the upload.
+     */
+    private void requireLastChunkLargeEnough(SessionRow session) {
+        List<PartInfo> parts = session.state().writer().parts();
+        long last = parts.isEmpty() ? minChunk : parts.get(parts.size() - 1).size();
+        if (last < minChunk) {
+            throw rangeError(session, "upload " + session.id() + " already ends with a chunk of " + last
+                    + " bytes, below OCI-Chunk-Min-Length " + minChunk + "; only the last chunk may be smaller, so no chunk can follow it");
+        }
     }
 
     BlobRow complete(SessionRow session, Digest digest) throws StorageException {
