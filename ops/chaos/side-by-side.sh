@@ -8,6 +8,7 @@
 # SWIFT_AUTH_URL defaults to $IRONCLAD_SWIFT_AUTH_URL (as aio.sh prints it); use the read-affinity
 # proxy's URL ($IRONCLAD_SWIFT_AFFINITY_AUTH_URL) for container-lag/object-behind. Needs
 # chaos-tests/target/ironclad-chaos.jar and sidecar/target/ironclad-sidecar.jar. Ports 18090-18092.
+# CHAOS_CLIENTS sets the number of concurrent clients (default 4; long runs use 16).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scenario=$(realpath "$1") ops=$2 seed=$3 work=$4
@@ -63,4 +64,4 @@ swift_dir=()
 [ -n "${IRONCLAD_SWIFT_DIR:-}" ] && swift_dir=(--swift-dir "$IRONCLAD_SWIFT_DIR")
 java -jar chaos-tests/target/ironclad-chaos.jar run --target "http://127.0.0.1:$sidecar_port" \
   --peer-target "http://127.0.0.1:$peer_port" --proxy "http://127.0.0.1:$proxy_port" \
-  --ops "$ops" --seed "$seed" --clients 4 --scenario "$scenario" --report "$work/report.json" "${swift_dir[@]}"
+  --ops "$ops" --seed "$seed" --clients "${CHAOS_CLIENTS:-4}" --scenario "$scenario" --report "$work/report.json" "${swift_dir[@]}"
