@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # Side-by-side chaos run: the Ironclad sidecar and the Debian docker-registry (CNCF distribution
-# 2.8.2), both on a running Swift all-in-one (ops/swift/aio.sh) behind one fault proxy with the
-# given scenario; the workload runs against each in turn and writes one report.
+# 2.8.2), both on a running Swift all-in-one (ops/swift/aio.sh) behind a fault proxy with the
+# given scenario, and writes one report. A scenario without Swift actions gives each registry its
+# own proxy and runs both at once; one with actions (servers stopped and started) runs them in turn.
 #
 #   ops/chaos/side-by-side.sh SCENARIO.json OPS SEED WORKDIR [SWIFT_AUTH_URL]
 #
 # SWIFT_AUTH_URL defaults to $IRONCLAD_SWIFT_AUTH_URL (as aio.sh prints it); use the read-affinity
 # proxy's URL ($IRONCLAD_SWIFT_AFFINITY_AUTH_URL) for container-lag/object-behind. Needs
-# chaos-tests/target/ironclad-chaos.jar and sidecar/target/ironclad-sidecar.jar. Ports 18090-18092.
-# CHAOS_CLIENTS sets the number of concurrent clients (default 4; long runs use 16).
+# chaos-tests/target/ironclad-chaos.jar and sidecar/target/ironclad-sidecar.jar.
+# Ports 18090-18093. CHAOS_CLIENTS sets the number of concurrent clients (default 4).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scenario=$(realpath "$1") ops=$2 seed=$3 work=$4
 auth=${5:-${IRONCLAD_SWIFT_AUTH_URL:?set IRONCLAD_SWIFT_AUTH_URL or pass it}}
 user=${IRONCLAD_SWIFT_USER:-test:tester} key=${IRONCLAD_SWIFT_KEY:-testing}
 upstream=${auth%/auth/*} auth_path=/auth/${auth#*/auth/}
-proxy_port=18090 sidecar_port=18091 peer_port=18092 run_id=$(date +%s)
+proxy_port=18090 sidecar_port=18091 peer_port=18092 peer_proxy_port=$proxy_port run_id=$(date +%s)
+has_actions=$(python3 -c 'import json,sys; print(bool(json.load(open(sys.argv[1])).get("actions")))' "$scenario")
 mkdir -p "$work"
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -32,6 +34,14 @@ wait_for() {  # URL what: polls until the URL answers 2xx, for up to 120 s
 java -jar chaos-tests/target/ironclad-chaos.jar proxy --upstream "$upstream" --listen $proxy_port --scenario "$scenario" \
   >"$work/proxy.log" 2>&1 & pids+=($!)
 wait_for "http://127.0.0.1:$proxy_port/_chaos/injected" "fault proxy"   # the registries authenticate at start
+at_once=()
+if [ "$has_actions" = False ]; then
+  peer_proxy_port=18093
+  java -jar chaos-tests/target/ironclad-chaos.jar proxy --upstream "$upstream" --listen $peer_proxy_port --scenario "$scenario" \
+    >"$work/peer-proxy.log" 2>&1 & pids+=($!)
+  wait_for "http://127.0.0.1:$peer_proxy_port/_chaos/injected" "peer fault proxy"
+  at_once=(--peer-proxy "http://127.0.0.1:$peer_proxy_port")
+fi
 java -Xmx512m -Dmicronaut.server.port=$sidecar_port -Dironclad.data-dir="$work/sidecar" \
   -Dironclad.driver.type=swift -Dironclad.driver.swift.auth-url="http://127.0.0.1:$proxy_port$auth_path" \
   -Dironclad.driver.swift.user="$user" -Dironclad.driver.swift.key="$key" \
@@ -43,7 +53,7 @@ log:
   level: warn
 storage:
   swift:
-    authurl: http://127.0.0.1:$proxy_port$auth_path
+    authurl: http://127.0.0.1:$peer_proxy_port$auth_path
     authversion: 1
     username: $user
     password: $key
@@ -64,4 +74,4 @@ swift_dir=()
 [ -n "${IRONCLAD_SWIFT_DIR:-}" ] && swift_dir=(--swift-dir "$IRONCLAD_SWIFT_DIR")
 java -jar chaos-tests/target/ironclad-chaos.jar run --target "http://127.0.0.1:$sidecar_port" \
   --peer-target "http://127.0.0.1:$peer_port" --proxy "http://127.0.0.1:$proxy_port" \
-  --ops "$ops" --seed "$seed" --clients "${CHAOS_CLIENTS:-4}" --scenario "$scenario" --report "$work/report.json" "${swift_dir[@]}"
+  --ops "$ops" --seed "$seed" --clients "${CHAOS_CLIENTS:-4}" --scenario "$scenario" --report "$work/report.json" "${swift_dir[@]}" "${at_once[@]}"

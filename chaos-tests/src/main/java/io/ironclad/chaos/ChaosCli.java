@@ -54,7 +54,7 @@ public final class ChaosCli {
 
     private static int run(Flags flags) throws IOException, InterruptedException {
         flags.allow("target", "peer-target", "pull-target", "peer-pull-target", "ops", "seed", "clients", "scenario", "report", "proxy", "swift-dir", "aio",
-                "sizes", "chunk-size", "repos", "shared-layers", "max-layers", "overwrite", "namespace", "timeout");
+                "peer-proxy", "sizes", "chunk-size", "repos", "shared-layers", "max-layers", "overwrite", "namespace", "timeout");
         Scenario scenario = flags.get("scenario").map(f -> readScenario(Path.of(f))).orElse(Scenario.none());
         Workload defaults = Workload.defaults(flags.intOr("clients", 4), flags.longOr("ops", 1000), flags.longOr("seed", 1));
         Workload workload = new Workload(defaults.clients(), defaults.operations(), defaults.seed(),
@@ -72,9 +72,10 @@ public final class ChaosCli {
                 new SideBySide.Target("peer", peer, flags.get("peer-pull-target").map(URI::create).orElse(peer))));
         Optional<SwiftControl> control = flags.get("swift-dir").or(() -> Optional.ofNullable(System.getenv("IRONCLAD_SWIFT_DIR")))
                 .map(dir -> new SwiftControl(flags.get("aio").map(Path::of).orElseGet(SwiftControl::locateScript), Path.of(dir)));
-        Supplier<Map<String, Long>> injected = flags.get("proxy").<Supplier<Map<String, Long>>>map(url -> () -> proxyCounts(URI.create(url)))
-                .orElse(Map::of);
-        ChaosReport report = SideBySide.run(targets, workload, scenario, injected, control);
+        Supplier<Map<String, Long>> injected = counts(flags.get("proxy"));
+        ChaosReport report = flags.get("peer-proxy").isPresent()
+                ? SideBySide.runAtOnce(targets, List.of(injected, counts(flags.get("peer-proxy"))), workload, scenario)
+                : SideBySide.run(targets, workload, scenario, injected, control);
         Path reportFile = Path.of(flags.get("report").orElse("chaos-report.json"));
         JSON.writeValue(reportFile.toFile(), report);
         System.out.print(ReportTable.render(report));
@@ -111,6 +112,10 @@ public final class ChaosCli {
         }
     }
 
+    private static Supplier<Map<String, Long>> counts(Optional<String> proxy) {
+        return proxy.<Supplier<Map<String, Long>>>map(url -> () -> proxyCounts(URI.create(url))).orElse(Map::of);
+    }
+
     private static Map<String, Long> proxyCounts(URI proxy) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(proxy.resolve(ProxyHandler.COUNTS_PATH))
@@ -129,7 +134,7 @@ public final class ChaosCli {
         System.err.println("""
                 usage:
                   run   --target URL [--pull-target URL] [--peer-target URL] [--peer-pull-target URL] [--ops N] [--seed S] [--clients C] [--scenario FILE] [--report FILE]
-                        [--proxy URL] [--swift-dir DIR] [--aio PATH] [--sizes 4k:6,256k:3,6m:1] [--chunk-size 2m]
+                        [--proxy URL] [--peer-proxy URL] [--swift-dir DIR] [--aio PATH] [--sizes 4k:6,256k:3,6m:1] [--chunk-size 2m]
                         [--repos N] [--shared-layers N] [--max-layers N] [--overwrite P] [--namespace NAME] [--timeout SECONDS]
                   proxy --upstream URL --listen PORT [--scenario FILE] [--host ADDR]
                 see CHAOS.md""");

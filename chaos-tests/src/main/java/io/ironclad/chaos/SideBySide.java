@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -64,5 +66,45 @@ final class SideBySide {
                     Injections.delta(injectedBefore, injected.get()), events, result.actions()));
         }
         return new ChaosReport(scenario.name(), workload.seed(), workload.clients(), workload.operations(), reports);
+    }
+
+    /**
+     * The same workload against every target at once, each behind its own fault proxy (its
+     * counts in {@code injected}, in target order), so a long run takes the time of the slowest
+     * target rather than the sum. Only for scenarios without Swift actions: those stop and start
+     * servers that every target shares.
+     */
+    static ChaosReport runAtOnce(List<Target> targets, List<Supplier<Map<String, Long>>> injected, Workload workload,
+            Scenario scenario) throws InterruptedException {
+        if (!scenario.actions().isEmpty()) {
+            throw new IllegalArgumentException("scenario " + scenario.name() + " has Swift actions: its targets must run one after the other");
+        }
+        if (injected.size() != targets.size()) {
+            throw new IllegalArgumentException(targets.size() + " targets but " + injected.size() + " proxies");
+        }
+        List<CompletableFuture<ChaosReport>> runs = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            List<Target> one = List.of(targets.get(i));
+            Supplier<Map<String, Long>> counts = injected.get(i);
+            runs.add(CompletableFuture.supplyAsync(() -> runOne(one, workload, scenario, counts)));
+        }
+        List<TargetReport> reports = new ArrayList<>();
+        for (CompletableFuture<ChaosReport> run : runs) {
+            try {
+                reports.add(run.get().targets().get(0));
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a side-by-side run failed", e.getCause());
+            }
+        }
+        return new ChaosReport(scenario.name(), workload.seed(), workload.clients(), workload.operations(), reports);
+    }
+
+    private static ChaosReport runOne(List<Target> target, Workload workload, Scenario scenario, Supplier<Map<String, Long>> injected) {
+        try {
+            return run(target, workload, scenario, injected, Optional.empty());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 }

@@ -17,8 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -73,10 +71,9 @@ class SideBySideTest {
         awaitReady(peer);
 
         Workload workload = Workload.defaults(4, OPERATIONS, 7);
-        CompletableFuture<ChaosReport> ironcladRun = runAsync("ironclad", ironclad, ironcladProxy, workload, scenario);
-        CompletableFuture<ChaosReport> peerRun = runAsync("peer", peer, peerProxy, workload, scenario);
-        List<TargetReport> targets = List.of(ironcladRun.get().targets().get(0), peerRun.get().targets().get(0));
-        ChaosReport report = new ChaosReport(scenario.name(), workload.seed(), workload.clients(), OPERATIONS, targets);
+        ChaosReport report = SideBySide.runAtOnce(List.of(new SideBySide.Target("ironclad", ironclad), new SideBySide.Target("peer", peer)),
+                List.of(ironcladProxy::injected, peerProxy::injected), workload, scenario);
+        List<TargetReport> targets = report.targets();
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(work.resolve("report.json").toFile(), report);
         System.out.print(ReportTable.render(report));
 
@@ -93,17 +90,6 @@ class SideBySideTest {
         FaultProxy proxy = FaultProxy.start(upstream, "127.0.0.1", 0, scenario);
         proxies.add(proxy);
         return proxy;
-    }
-
-    private static CompletableFuture<ChaosReport> runAsync(String label, URI target, FaultProxy proxy, Workload workload, Scenario scenario) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return SideBySide.run(List.of(new SideBySide.Target(label, target)), workload, scenario, proxy::injected, Optional.empty());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
     }
 
     private URI startSidecar(Path root, Path work, URI authUrl, OpsService swift) throws IOException {
