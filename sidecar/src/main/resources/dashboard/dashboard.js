@@ -24,7 +24,7 @@ function renderTotals(summary) {
     const card = el('div', { class: 'total', id: 'total-' + kind });
     const series = SERIES.find(s => s.kind === kind);
     if (series) card.style.borderLeftColor = series.color;
-    card.append(el('div', { class: 'n' }, String(summary.totals[kind] || 0)), el('div', { class: 'k' }, kind.replace('_', ' ')));
+    card.append(el('div', { class: 'n' }, String(summary.totals[kind] || 0)), el('div', { class: 'k' }, kind.split('_').join(' ')));
     return card;
   }));
   const total = Object.values(summary.totals).reduce((a, b) => a + b, 0);

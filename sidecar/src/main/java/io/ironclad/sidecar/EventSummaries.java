@@ -1,5 +1,6 @@
 package io.ironclad.sidecar;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,7 @@ final class EventSummaries {
     private final DbEventListener recorder;
     private final Clock clock;
 
+    @Inject
     EventSummaries(Metadata metadata, DbEventListener recorder) {
         this(metadata, recorder, Clock.systemUTC());
     }
