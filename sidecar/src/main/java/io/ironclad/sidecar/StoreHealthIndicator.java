@@ -29,9 +29,12 @@ import org.reactivestreams.Publisher;
 @Singleton
 final class StoreHealthIndicator implements HealthIndicator {
 
-    /** Operational, so readiness stays 200; ranked above UP, so the aggregate shows it. */
+    /**
+     * Micronaut ranks a status whose {@code operational} flag is unset above UP and below DOWN in
+     * the aggregate, and answers it with 200: shown, but not unready.
+     */
     static final HealthStatus DEGRADED = new HealthStatus("DEGRADED",
-            "object store unavailable: uncached blob reads answer 503, everything the database answers still works", true, 500);
+            "object store unavailable: uncached blob reads answer 503, everything the database answers still works", null, 500);
 
     private static final ObjectKey PROBE_KEY = ObjectKey.of("ironclad-health/probe");
 
