@@ -61,7 +61,9 @@ function renderChart(summary) {
   const labels = [0, Math.floor(buckets.length / 2), buckets.length - 1];
   for (const i of new Set(labels)) {
     if (!buckets[i]) continue;
-    children.push(el('svg:text', { x: left + i * slot, y: height - 4 }, new Date(buckets[i].start).toLocaleTimeString()));
+    const anchor = i === 0 ? 'start' : i === buckets.length - 1 ? 'end' : 'middle';
+    const x = left + i * slot + (i === buckets.length - 1 ? slot : 0);
+    children.push(el('svg:text', { x, y: height - 4, 'text-anchor': anchor }, new Date(buckets[i].start).toLocaleTimeString()));
   }
   svg.replaceChildren(...children);
   document.getElementById('legend').replaceChildren(...SERIES.map(s => {
@@ -90,7 +92,8 @@ function renderLag(summary) {
 function renderEvents(events) {
   document.querySelector('#events tbody').replaceChildren(...events.map(e => {
     const row = el('tr', { 'data-kind': e.kind });
-    for (const value of [e.at, e.kind, e.driver, e.operation, e.key, e.attempt, e.elapsedMillis, e.detail]) {
+    row.append(el('td', { title: e.at }, new Date(e.at).toLocaleTimeString()));
+    for (const value of [e.kind, e.driver, e.operation, e.key, e.attempt, e.elapsedMillis, e.detail]) {
       row.append(el('td', {}, String(value)));
     }
     return row;

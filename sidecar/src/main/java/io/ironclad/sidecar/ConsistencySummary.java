@@ -2,6 +2,7 @@ package io.ironclad.sidecar;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +20,7 @@ import java.util.Map;
  * @param lagSampled whether the lag was estimated from only the newest {@link EventFilter#MAX_LIMIT} retry events
  * @param dropped events the recorder dropped since start because its queue was full
  */
+@JsonInclude(JsonInclude.Include.ALWAYS) // an empty list is an answer; Micronaut's default would leave it out
 record ConsistencySummary(String from, String to, long bucketSeconds, List<String> kinds, List<Bucket> buckets,
         Map<String, Long> totals, List<BackendLag> lag, boolean lagSampled, long dropped) {
 

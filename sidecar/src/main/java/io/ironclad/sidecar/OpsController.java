@@ -1,5 +1,6 @@
 package io.ironclad.sidecar;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -43,11 +44,11 @@ final class OpsController {
      * {@code limit=} (default 100, at most 10000).
      */
     @Get("/consistency/events")
-    HttpResponse<Map<String, Object>> events(@Nullable @QueryValue List<String> kind, @Nullable @QueryValue String since,
+    HttpResponse<EventList> events(@Nullable @QueryValue List<String> kind, @Nullable @QueryValue String since,
             @Nullable @QueryValue String until, @Nullable @QueryValue Integer limit) {
         EventFilter filter = EventFilter.parse(kind, since, until, limit, clock);
         events.flush();
-        return noStore(Map.of("events", metadata.events(filter), "dropped", events.dropped()));
+        return noStore(new EventList(metadata.events(filter), events.dropped()));
     }
 
     /** Counts per kind per bucket over {@code window=} (default 15m) in {@code bucket=}s (default window/30), plus lag per backend. */
@@ -56,6 +57,11 @@ final class OpsController {
         Duration span = window == null ? DEFAULT_WINDOW : EventFilter.parseDuration("window", window);
         Duration step = bucket == null ? ceilSeconds(span.dividedBy(DEFAULT_BUCKETS)) : EventFilter.parseDuration("bucket", bucket);
         return noStore(summaries.summarize(span, step));
+    }
+
+    /** The answer of the events endpoint; {@code dropped} counts events lost because the recorder's queue was full. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record EventList(List<Metadata.EventView> events, long dropped) {
     }
 
     @Error(exception = IllegalArgumentException.class)
