@@ -72,12 +72,21 @@ final class EventSummaries {
             buckets.add(new ConsistencySummary.Bucket(from.plusMillis(i * bucketMillis).toString(), counts.get(i)));
         }
 
-        List<Metadata.EventView> lagEvents = new ArrayList<>(metadata.events(new EventFilter(Set.copyOf(BackendLag.KINDS),
-                Optional.of(from), Optional.of(to), EventFilter.MAX_LIMIT)));
-        Collections.reverse(lagEvents); // newest first from the database; the estimate wants them in order
-        List<BackendLag> lag = List.copyOf(BackendLag.estimate(lagEvents).values());
+        Lag lag = lag(from, to);
         return new ConsistencySummary(from.toString(), to.toString(), bucket.toSeconds(), List.copyOf(EventFilter.KNOWN_KINDS),
-                buckets, totals, lag, lagEvents.size() >= EventFilter.MAX_LIMIT, recorder.dropped());
+                buckets, totals, List.copyOf(lag.perBackend().values()), lag.sampled(), recorder.dropped());
+    }
+
+    /** The lag per backend in {@code [from, to)}; {@code sampled} when only the newest events of the range were used. */
+    record Lag(Map<String, BackendLag> perBackend, boolean sampled) {
+    }
+
+    /** Estimates the lag per backend from the events recorded in {@code [from, to)} (see {@link BackendLag}). */
+    Lag lag(Instant from, Instant to) {
+        List<Metadata.EventView> events = new ArrayList<>(metadata.events(new EventFilter(Set.copyOf(BackendLag.KINDS),
+                Optional.of(from), Optional.of(to), EventFilter.MAX_LIMIT)));
+        Collections.reverse(events); // newest first from the database; the estimate wants them in order
+        return new Lag(BackendLag.estimate(events), events.size() >= EventFilter.MAX_LIMIT);
     }
 
     private static Map<String, Long> zeroes() {

@@ -69,6 +69,12 @@ class DashboardBrowserTest {
             assertThat(lag.path("p50Millis").asLong()).as("median lag").isBetween(LAGS_MILLIS[1], 2000L);
             assertThat(lag.path("maxMillis").asLong()).as("largest lag").isBetween(LAGS_MILLIS[2], 2000L);
             assertThat(retries).isGreaterThanOrEqualTo(2L * LAGS_MILLIS.length);
+            String scrape = Oci.body(sidecar.send(sidecar.request("/prometheus").header("Accept", "text/plain").GET()));
+            for (String statistic : new String[] {"p50", "max"}) {
+                double gauge = Double.parseDouble(match(scrape, "(?m)^ironclad_consistency_lag_seconds\\{driver=\"" + DRIVER
+                        + "\",statistic=\"" + statistic + "\",?} ([0-9.Ee+-]+)$"));
+                assertThat(gauge).as("lag gauge %s", statistic).isEqualTo(lag.path(statistic + "Millis").asLong() / 1000.0);
+            }
 
             String dom = chromium.dumpDom(sidecar.uri("/ops/dashboard"), BUDGET);
             assertThat(dom).contains("data-state=\"ready\"");
