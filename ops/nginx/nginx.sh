@@ -20,9 +20,14 @@ start() {
   dir=$(cd "$dir" && pwd)
   local user
   if [ "$(id -u)" = 0 ]; then
-    # workers drop root; they must own what they write
-    user="nobody nogroup"
+    # workers drop root to nobody, who must own what they write and reach it through DIR's parents
     chown -R nobody:nogroup "$dir/cache" "$dir/tmp"
+    if runuser -u nobody -- test -w "$dir/cache"; then
+      user="nobody nogroup"
+    else
+      log "nobody cannot reach $dir (a parent is not searchable): workers run as root"
+      user="root root"
+    fi
   else
     user="$(id -un) $(id -gn)" # ignored by nginx when not started as root
   fi

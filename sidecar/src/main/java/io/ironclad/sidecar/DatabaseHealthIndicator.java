@@ -1,6 +1,7 @@
 package io.ironclad.sidecar;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
-import io.micronaut.core.async.publisher.Publishers;
 import org.reactivestreams.Publisher;
 
 /**

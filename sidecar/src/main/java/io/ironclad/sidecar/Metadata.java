@@ -13,10 +13,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
@@ -260,19 +264,19 @@ final class Metadata {
      * Event counts in {@code [from, to)} per time bucket of {@code bucket} length (bucket 0 starts
      * at {@code from}), kind and driver.
      */
-    List<EventCount> eventCounts(Instant from, Instant to, java.time.Duration bucket) {
+    List<EventCount> eventCounts(Instant from, Instant to, Duration bucket) {
         List<Object> args = new ArrayList<>(List.of(from.toEpochMilli(), bucket.toMillis()));
-        String where = eventConditions(java.util.Set.of(), Optional.of(from), Optional.of(to), args);
+        String where = eventConditions(Set.of(), Optional.of(from), Optional.of(to), args);
         return query("SELECT b, kind, driver, COUNT(*) FROM (SELECT (at - ?) / ? AS b, kind, driver FROM consistency_events" + where
                         + ") t GROUP BY b, kind, driver ORDER BY b, kind, driver",
                 rs -> new EventCount(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getLong(4)), Integer.MAX_VALUE, args.toArray());
     }
 
-    private static String eventConditions(java.util.Set<String> kinds, Optional<Instant> since, Optional<Instant> until, List<Object> args) {
+    private static String eventConditions(Set<String> kinds, Optional<Instant> since, Optional<Instant> until, List<Object> args) {
         List<String> conditions = new ArrayList<>();
         if (!kinds.isEmpty()) {
-            conditions.add("kind IN (" + String.join(", ", java.util.Collections.nCopies(kinds.size(), "?")) + ")");
-            args.addAll(new java.util.TreeSet<>(kinds));
+            conditions.add("kind IN (" + String.join(", ", Collections.nCopies(kinds.size(), "?")) + ")");
+            args.addAll(new TreeSet<>(kinds));
         }
         since.ifPresent(t -> {
             conditions.add("at >= ?");

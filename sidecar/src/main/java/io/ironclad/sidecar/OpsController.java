@@ -2,7 +2,6 @@ package io.ironclad.sidecar;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Error;
@@ -65,7 +64,7 @@ final class OpsController {
     }
 
     @Error(exception = IllegalArgumentException.class)
-    HttpResponse<Map<String, String>> badRequest(HttpRequest<?> request, IllegalArgumentException e) {
+    HttpResponse<Map<String, String>> badRequest(IllegalArgumentException e) {
         return HttpResponse.<Map<String, String>>badRequest(Map.of("error", e.getMessage())).header("Cache-Control", "no-store");
     }
 

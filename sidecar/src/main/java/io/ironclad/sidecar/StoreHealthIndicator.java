@@ -5,6 +5,7 @@ import io.ironclad.driver.ObjectNotFoundException;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
@@ -12,7 +13,6 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.micronaut.core.async.publisher.Publishers;
 import org.reactivestreams.Publisher;
 
 /**

@@ -15,29 +15,42 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code /ops/consistency/events} filters and {@code /ops/consistency/summary} against events
- * recorded in the metadata database; subclasses choose the database.
+ * recorded in the metadata database; subclasses choose the database. One sidecar serves all
+ * tests; each starts with an empty event table.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractOpsApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Sidecar sidecar;
-    private final Instant now = Instant.now();
+    private Instant now;
 
     abstract String jdbcUrl();
 
-    @BeforeEach
+    @BeforeAll
     void start() throws Exception {
         sidecar = new Sidecar(jdbcUrl(), InMemoryDrivers.create(), Files.createTempDirectory("ironclad-ops"));
     }
 
-    @AfterEach
+    @BeforeEach
+    void noEvents() throws Exception {
+        try (var c = sidecar.bean(DataSource.class).getConnection(); var s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM consistency_events");
+        }
+        now = Instant.now();
+    }
+
+    @AfterAll
     void stop() {
         sidecar.close();
     }
