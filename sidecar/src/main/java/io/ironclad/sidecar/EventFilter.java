@@ -55,14 +55,25 @@ record EventFilter(Set<String> kinds, Optional<Instant> since, Optional<Instant>
      * @param until {@code until=}, same forms
      * @param limit {@code limit=}, 1 to {@value #MAX_LIMIT}; {@value #DEFAULT_LIMIT} when absent
      */
-    static EventFilter parse(Collection<String> kinds, String since, String until, Integer limit, Clock clock) {
+    static EventFilter parse(Collection<String> kinds, String since, String until, String limit, Clock clock) {
         Instant now = clock.instant();
         Optional<Instant> from = instant("since", since, now);
         Optional<Instant> to = instant("until", until, now);
         if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
             throw new IllegalArgumentException("since (" + from.get() + ") must be before until (" + to.get() + ")");
         }
-        return new EventFilter(kinds(kinds), from, to, limit == null ? DEFAULT_LIMIT : limit);
+        return new EventFilter(kinds(kinds), from, to, limit(limit));
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit=" + value + " is not a number between 1 and " + MAX_LIMIT);
+        }
     }
 
     /** Parses a time parameter: an ISO-8601 instant, or a duration back from {@code now}. */

@@ -44,7 +44,7 @@ final class OpsController {
      */
     @Get("/consistency/events")
     HttpResponse<EventList> events(@Nullable @QueryValue List<String> kind, @Nullable @QueryValue String since,
-            @Nullable @QueryValue String until, @Nullable @QueryValue Integer limit) {
+            @Nullable @QueryValue String until, @Nullable @QueryValue String limit) {
         EventFilter filter = EventFilter.parse(kind, since, until, limit, clock);
         events.flush();
         return noStore(new EventList(metadata.events(filter), events.dropped()));

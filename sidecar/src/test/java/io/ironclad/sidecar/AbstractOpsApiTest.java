@@ -114,6 +114,7 @@ abstract class AbstractOpsApiTest {
         assertBadRequest("/ops/consistency/events?kind=retries", "unknown event kind 'retries'; known kinds: freshness_fetch,");
         assertBadRequest("/ops/consistency/events?since=yesterday", "since=yesterday is neither an ISO-8601 instant");
         assertBadRequest("/ops/consistency/events?limit=0", "limit must be between 1 and 10000");
+        assertBadRequest("/ops/consistency/events?limit=many", "limit=many is not a number");
         assertBadRequest("/ops/consistency/events?limit=20000", "limit must be between 1 and 10000, got 20000");
         assertBadRequest("/ops/consistency/summary?window=8d", "window must be between 1s and 7d");
         assertBadRequest("/ops/consistency/summary?window=1h&bucket=1s", "at most 500 buckets");

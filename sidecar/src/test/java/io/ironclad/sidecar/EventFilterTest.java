@@ -20,7 +20,7 @@ class EventFilterTest {
         EventFilter filter = EventFilter.parse(List.of("retry,TIMEOUT", " integrity_refusal "), null, null, null, CLOCK);
         assertThat(filter.kinds()).containsExactlyInAnyOrder("retry", "timeout", "integrity_refusal");
         assertThat(filter.limit()).isEqualTo(EventFilter.DEFAULT_LIMIT);
-        assertThat(EventFilter.parse(null, null, null, 5, CLOCK).kinds()).isEmpty();
+        assertThat(EventFilter.parse(null, null, null, "5", CLOCK).kinds()).isEmpty();
     }
 
     @Test
@@ -33,12 +33,12 @@ class EventFilterTest {
 
     @Test
     void timesAreInstantsOrDurationsBackFromNow() {
-        EventFilter filter = EventFilter.parse(null, "15m", "2026-01-02T03:00:00Z", 10, CLOCK);
+        EventFilter filter = EventFilter.parse(null, "15m", "2026-01-02T03:00:00Z", "10", CLOCK);
         assertThat(filter.since()).hasValue(NOW.minusSeconds(15 * 60));
         assertThat(filter.until()).hasValue(Instant.parse("2026-01-02T03:00:00Z"));
-        assertThat(EventFilter.parse(null, "500ms", null, 1, CLOCK).since()).hasValue(NOW.minusMillis(500));
-        assertThat(EventFilter.parse(null, "1d", "2h", 1, CLOCK).until()).hasValue(NOW.minusSeconds(7200));
-        assertThat(EventFilter.parse(null, "", null, 1, CLOCK).since()).isEqualTo(Optional.empty());
+        assertThat(EventFilter.parse(null, "500ms", null, "1", CLOCK).since()).hasValue(NOW.minusMillis(500));
+        assertThat(EventFilter.parse(null, "1d", "2h", "1", CLOCK).until()).hasValue(NOW.minusSeconds(7200));
+        assertThat(EventFilter.parse(null, "", null, "1", CLOCK).since()).isEqualTo(Optional.empty());
     }
 
     @Test
@@ -46,8 +46,9 @@ class EventFilterTest {
         assertThatThrownBy(() -> EventFilter.parse(null, "yesterday", null, null, CLOCK)).hasMessageStartingWith("since=yesterday");
         assertThatThrownBy(() -> EventFilter.parse(null, null, "15 minutes", null, CLOCK)).hasMessageStartingWith("until=15 minutes");
         assertThatThrownBy(() -> EventFilter.parse(null, "5m", "10m", null, CLOCK)).hasMessageContaining("must be before until");
-        assertThatThrownBy(() -> EventFilter.parse(null, null, null, 0, CLOCK)).hasMessageContaining("limit must be between 1 and 10000");
-        assertThatThrownBy(() -> EventFilter.parse(null, null, null, 10_001, CLOCK)).hasMessageContaining("got 10001");
+        assertThatThrownBy(() -> EventFilter.parse(null, null, null, "0", CLOCK)).hasMessageContaining("limit must be between 1 and 10000");
+        assertThatThrownBy(() -> EventFilter.parse(null, null, null, "10001", CLOCK)).hasMessageContaining("got 10001");
+        assertThatThrownBy(() -> EventFilter.parse(null, null, null, "ten", CLOCK)).hasMessage("limit=ten is not a number between 1 and 10000");
         assertThatThrownBy(() -> EventFilter.parseDuration("window", "1w")).hasMessageStartingWith("window=1w is not a duration");
     }
 }
