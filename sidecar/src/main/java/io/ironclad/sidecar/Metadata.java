@@ -13,10 +13,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
@@ -243,10 +247,50 @@ final class Metadata {
 
     /** The most recent events, newest first. */
     List<EventView> recentEvents(int limit) {
+        return events(EventFilter.all(limit));
+    }
+
+    /** The most recent events that match {@code filter}, newest first. */
+    List<EventView> events(EventFilter filter) {
+        List<Object> args = new ArrayList<>();
+        String where = eventConditions(filter.kinds(), filter.since(), filter.until(), args);
         return query("SELECT id, kind, driver, operation, object_key, attempt, elapsed_ms, detail, at FROM consistency_events"
-                        + " ORDER BY id DESC",
+                        + where + " ORDER BY id DESC",
                 rs -> new EventView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
-                        rs.getLong(7), rs.getString(8), Instant.ofEpochMilli(rs.getLong(9)).toString()), limit);
+                        rs.getLong(7), rs.getString(8), Instant.ofEpochMilli(rs.getLong(9)).toString()), filter.limit(), args.toArray());
+    }
+
+    /**
+     * Event counts in {@code [from, to)} per time bucket of {@code bucket} length (bucket 0 starts
+     * at {@code from}), kind and driver.
+     */
+    List<EventCount> eventCounts(Instant from, Instant to, Duration bucket) {
+        List<Object> args = new ArrayList<>(List.of(from.toEpochMilli(), bucket.toMillis()));
+        String where = eventConditions(Set.of(), Optional.of(from), Optional.of(to), args);
+        return query("SELECT b, kind, driver, COUNT(*) FROM (SELECT (at - ?) / ? AS b, kind, driver FROM consistency_events" + where
+                        + ") t GROUP BY b, kind, driver ORDER BY b, kind, driver",
+                rs -> new EventCount(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getLong(4)), Integer.MAX_VALUE, args.toArray());
+    }
+
+    private static String eventConditions(Set<String> kinds, Optional<Instant> since, Optional<Instant> until, List<Object> args) {
+        List<String> conditions = new ArrayList<>();
+        if (!kinds.isEmpty()) {
+            conditions.add("kind IN (" + String.join(", ", Collections.nCopies(kinds.size(), "?")) + ")");
+            args.addAll(new TreeSet<>(kinds));
+        }
+        since.ifPresent(t -> {
+            conditions.add("at >= ?");
+            args.add(t.toEpochMilli());
+        });
+        until.ifPresent(t -> {
+            conditions.add("at < ?");
+            args.add(t.toEpochMilli());
+        });
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    }
+
+    /** How many events of one kind one driver reported in one time bucket. */
+    record EventCount(int bucket, String kind, String driver, long count) {
     }
 
     /** A consistency event as served by {@code /ops/consistency/events}. */
