@@ -47,10 +47,10 @@ final class Registry {
     private final ConsistentStore store;
     private final Metadata metadata;
     private final ObjectMapper json;
-    private final DigestLocks locks;
+    private final Coordination coordination;
 
-    Registry(ConsistentStore store, Metadata metadata, ObjectMapper json, DigestLocks locks) {
-        this.locks = requireNonNull(locks, "locks is null");
+    Registry(ConsistentStore store, Metadata metadata, ObjectMapper json, Coordination coordination) {
+        this.coordination = requireNonNull(coordination, "coordination is null");
         this.store = requireNonNull(store, "store is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.json = requireNonNull(json, "json is null");
@@ -80,29 +80,23 @@ final class Registry {
 
     /** Links a blob of another repository into {@code repository}; empty if the source lacks it. */
     Optional<BlobRow> mount(String repository, Digest digest, String from) {
-        java.util.concurrent.locks.ReentrantLock lock = locks.lock(digest);
-        try {
+        try (Coordination.DigestLock lock = coordination.lockForWrite(digest)) {
             Optional<BlobRow> source = metadata.findLinkedBlob(from, digest);
             source.ifPresent(b -> metadata.linkBlob(repository, digest));
             return source;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Monolithic upload: streams {@code body} into the store, then records the blob. */
     BlobRow putBlob(String repository, Digest digest, Payload body) throws StorageException {
         ObjectKey key = blobKey(digest);
-        java.util.concurrent.locks.ReentrantLock lock = locks.lock(digest);
-        try {
+        try (Coordination.DigestLock lock = coordination.lockForWrite(digest)) {
             StoredObject stored = store.put(key, Expectation.of(digest, body.size()), body);
             BlobRow row = new BlobRow(digest, stored.size(), key.value());
             metadata.recordBlob(repository, row);
             return row;
         } catch (IntegrityException e) {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage());
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -144,8 +138,7 @@ final class Registry {
     BlobRow complete(SessionRow session, Digest digest) throws StorageException {
         ObjectKey key = blobKey(digest);
         Upload upload = resume(session);
-        java.util.concurrent.locks.ReentrantLock lock = locks.lock(digest);
-        try {
+        try (Coordination.DigestLock lock = coordination.lockForWrite(digest)) {
             StoredObject stored = upload.complete(key, digest);
             BlobRow row = new BlobRow(digest, stored.size(), key.value());
             metadata.recordBlob(session.repository(), row);
@@ -155,8 +148,6 @@ final class Registry {
             // complete() has deleted the parts; the session cannot be finished any more
             metadata.deleteSession(session.id());
             throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage());
-        } finally {
-            lock.unlock();
         }
     }
 

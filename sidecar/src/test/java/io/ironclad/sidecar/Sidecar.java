@@ -28,17 +28,18 @@ final class Sidecar implements AutoCloseable {
         this(jdbcUrl, null, dataDir, driverSettings);
     }
 
-    private Sidecar(String jdbcUrl, StorageDriver driver, Path dataDir, Map<String, Object> driverSettings) {
+    /** A sidecar on the shared {@code driver} with extra {@code settings}, which override the test defaults. */
+    Sidecar(String jdbcUrl, StorageDriver driver, Path dataDir, Map<String, Object> settings) {
         Map<String, Object> props = new HashMap<>();
         props.put("micronaut.server.port", -1);
         props.put("datasources.default.url", jdbcUrl);
         props.put("datasources.default.username", jdbcUrl.startsWith("jdbc:postgresql") ? "postgres" : "sa");
         props.put("datasources.default.password", "");
         props.put("ironclad.driver.type", "provided");
-        props.putAll(driverSettings);
         props.put("ironclad.data-dir", dataDir.toString());
         props.put("ironclad.consistency.timeout", "2s");
         props.put("ironclad.gc.grace-period", "0s");
+        props.putAll(settings);
         context = driver == null
                 ? ApplicationContext.builder().properties(props).start()
                 : ApplicationContext.builder().properties(props).singletons(driver).start();

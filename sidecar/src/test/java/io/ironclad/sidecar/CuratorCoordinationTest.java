@@ -1,0 +1,175 @@
+package io.ironclad.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ironclad.driver.Digest;
+import io.ironclad.sidecar.Coordination.DigestLock;
+import io.ironclad.sidecar.Coordination.Job;
+import io.ironclad.sidecar.Coordination.Role;
+import io.ironclad.tck.Await;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.test.KillSession;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Three Curator coordinations on an in-JVM ZooKeeper (curator-test): election, failover, locks, outage. */
+class CuratorCoordinationTest {
+
+    private static final Duration SESSION = Duration.ofSeconds(3);
+    private static final Duration DEADLINE = Duration.ofSeconds(15);
+    private static final Digest DIGEST = Registry.sha256("one blob".getBytes(StandardCharsets.UTF_8));
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<CuratorCoordination> replicas = new ArrayList<>();
+    private TestingServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new TestingServer(true);
+        for (String name : List.of("a", "b", "c")) {
+            replicas.add(replica(name));
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        replicas.forEach(CuratorCoordination::close);
+        server.close();
+    }
+
+    @Test
+    void exactlyOneReplicaLeadsEachJob() {
+        awaitOneLeaderPerJob(replicas);
+        for (Job job : Job.values()) {
+            assertThat(replicas.stream().map(r -> r.state().jobs().get(job).role()))
+                    .as(job.id()).containsExactlyInAnyOrder(Role.LEADER, Role.FOLLOWER, Role.FOLLOWER);
+        }
+        CuratorCoordination leader = leaderOf(Job.BLOB_GC, replicas).orElseThrow();
+        AtomicInteger ran = new AtomicInteger();
+        for (CuratorCoordination replica : replicas) {
+            assertThat(replica.runIfLeader(Job.BLOB_GC, ran::incrementAndGet)).isEqualTo(replica == leader);
+        }
+        assertThat(ran).hasValue(1);
+        assertThat(leader.state().jobs().get(Job.BLOB_GC).runs()).isEqualTo(1);
+        assertThat(replicas.stream().mapToLong(r -> r.state().jobs().get(Job.BLOB_GC).skips()).sum()).isEqualTo(2);
+    }
+
+    @Test
+    void aClosedLeaderIsReplacedWithinTheSessionTimeout() {
+        awaitOneLeaderPerJob(replicas);
+        CuratorCoordination leader = leaderOf(Job.BLOB_GC, replicas).orElseThrow();
+        long start = System.nanoTime();
+        leader.close();
+        replicas.remove(leader);
+        Await.until("another replica leads blob-gc", DEADLINE, () -> leaderOf(Job.BLOB_GC, replicas).isPresent());
+        Duration failover = Duration.ofNanos(System.nanoTime() - start);
+        System.out.println("failover after a leader closed: " + failover.toMillis() + " ms");
+        assertThat(failover).isLessThan(SESSION);
+    }
+
+    @Test
+    void aLeaderWhoseSessionExpiresStopsAtOnceAndIsReplacedWithinTheSessionTimeout() throws Exception {
+        awaitOneLeaderPerJob(replicas);
+        CuratorCoordination leader = leaderOf(Job.BLOB_GC, replicas).orElseThrow();
+        long start = System.nanoTime();
+        // what a leader sees after a long pause (GC, network): its session is gone, it must stop at once
+        KillSession.kill(leader.client().getZookeeperClient().getZooKeeper());
+        Await.until("expired leader stops leading", DEADLINE, () -> !leader.isLeader(Job.BLOB_GC));
+        List<CuratorCoordination> others = replicas.stream().filter(r -> r != leader).toList();
+        Await.until("a replica leads blob-gc after the expiry", DEADLINE, () -> leaderOf(Job.BLOB_GC, replicas).isPresent());
+        Duration failover = Duration.ofNanos(System.nanoTime() - start);
+        System.out.println("failover after a leader's session expired: " + failover.toMillis() + " ms (session " + SESSION.toMillis() + " ms)");
+        assertThat(failover).isLessThan(SESSION.plus(Duration.ofSeconds(2)));
+        assertThat(replicas.stream().filter(r -> r.isLeader(Job.BLOB_GC)).count()).isEqualTo(1);
+        assertThat(others).isNotEmpty();
+    }
+
+    @Test
+    void aDigestIsHeldByOneReplicaAtATime() throws Exception {
+        awaitOneLeaderPerJob(replicas);
+        AtomicInteger holders = new AtomicInteger();
+        AtomicInteger mostHolders = new AtomicInteger();
+        AtomicInteger sections = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(replicas.size() * 2);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (CuratorCoordination replica : replicas) {
+                done.add(threads.submit(() -> hold(() -> replica.lockForWrite(DIGEST), holders, mostHolders, sections)));
+                done.add(threads.submit(() -> hold(() -> replica.tryLockForDelete(DIGEST).orElseThrow(), holders, mostHolders, sections)));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(sections).hasValue(replicas.size() * 2 * 20);
+        assertThat(mostHolders).as("holders of one digest at any moment").hasValue(1);
+        assertThat(meters.find("ironclad.coordination.degraded.locks").counters())
+                .allSatisfy(c -> assertThat(c.count()).isZero());
+    }
+
+    @Test
+    void withoutZooKeeperJobsPauseWriteLocksDegradeAndDeleteLocksAreRefused() throws Exception {
+        awaitOneLeaderPerJob(replicas);
+        server.stop();
+        Await.until("all replicas see ZooKeeper gone", DEADLINE, () -> replicas.stream().noneMatch(r -> r.state().reachable()));
+        for (CuratorCoordination replica : replicas) {
+            assertThat(replica.state().detail()).isEqualTo("ZooKeeper unreachable, background jobs paused");
+            assertThat(replica.state().jobs().values()).allSatisfy(j -> assertThat(j.role()).isEqualTo(Role.PAUSED));
+            assertThat(replica.runIfLeader(Job.BLOB_GC, () -> { throw new AssertionError("ran while paused"); })).isFalse();
+            long start = System.nanoTime();
+            try (DigestLock lock = replica.lockForWrite(DIGEST)) {
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+            }
+            assertThat(replica.tryLockForDelete(DIGEST)).isEmpty();
+        }
+        assertThat(meters.counter("ironclad.coordination.degraded.locks", "reason", "unreachable").count()).isEqualTo(3);
+
+        server.restart();
+        Await.until("all replicas reconnected", DEADLINE, () -> replicas.stream().allMatch(r -> r.state().reachable()));
+        awaitOneLeaderPerJob(replicas);
+        assertThat(replicas.get(0).tryLockForDelete(DIGEST)).hasValueSatisfying(DigestLock::close);
+    }
+
+    private CuratorCoordination replica(String name) {
+        return new CuratorCoordination(new CoordinationSettings(name, server.getConnectString(), "test", SESSION,
+                Duration.ofSeconds(1), Duration.ofSeconds(5)), meters);
+    }
+
+    private static void hold(java.util.function.Supplier<DigestLock> locker, AtomicInteger holders, AtomicInteger most,
+            AtomicInteger sections) {
+        for (int i = 0; i < 20; i++) {
+            try (DigestLock lock = locker.get()) {
+                most.accumulateAndGet(holders.incrementAndGet(), Math::max);
+                Thread.onSpinWait();
+                sections.incrementAndGet();
+                holders.decrementAndGet();
+            }
+        }
+    }
+
+    static void awaitOneLeaderPerJob(List<? extends Coordination> replicas) {
+        for (Job job : Job.values()) {
+            Await.until("exactly one leader of " + job.id(), DEADLINE,
+                    () -> replicas.stream().filter(r -> r.isLeader(job)).count() == 1);
+        }
+    }
+
+    private static <C extends Coordination> Optional<C> leaderOf(Job job, List<C> replicas) {
+        List<C> leaders = replicas.stream().filter(r -> r.isLeader(job)).toList();
+        assertThat(leaders).as("leaders of " + job.id()).hasSizeLessThanOrEqualTo(1);
+        return leaders.stream().findFirst();
+    }
+}
