@@ -6,7 +6,6 @@ import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.Coordination.DigestLock;
 import io.ironclad.sidecar.Coordination.Job;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,11 +36,6 @@ final class BlobCollector {
         this.store = store;
         this.coordination = coordination;
         this.grace = grace;
-    }
-
-    @Scheduled(fixedDelay = "${ironclad.gc.interval:1h}", initialDelay = "${ironclad.gc.initial-delay:5m}")
-    void collectIfLeader() {
-        coordination.runIfLeader(Job.BLOB_GC, this::collect);
     }
 
     /** Collects now, as long as this replica leads {@link Job#BLOB_GC}; returns how many blobs it deleted. */

@@ -3,9 +3,9 @@ package io.ironclad.sidecar;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
-import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import java.util.UUID;
 @Factory
 final class CoordinationFactory {
 
-    @Singleton
+    @Context
     @Bean(preDestroy = "close")
     Coordination coordination(
             @Value("${ironclad.coordination.replica-id:}") String replica,

@@ -3,7 +3,6 @@ package io.ironclad.sidecar;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.Coordination.Job;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,11 +29,6 @@ final class UploadReaper {
         this.registry = registry;
         this.coordination = coordination;
         this.maxAge = maxAge;
-    }
-
-    @Scheduled(fixedDelay = "${ironclad.uploads.reap-interval:10m}", initialDelay = "${ironclad.uploads.initial-delay:1m}")
-    void reapIfLeader() {
-        coordination.runIfLeader(Job.UPLOAD_REAPER, this::reap);
     }
 
     /** Reaps now, as long as this replica leads {@link Job#UPLOAD_REAPER}; returns how many sessions it cancelled. */
