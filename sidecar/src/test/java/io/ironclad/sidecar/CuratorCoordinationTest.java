@@ -2,6 +2,9 @@ package io.ironclad.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.ironclad.driver.Digest;
 import io.ironclad.sidecar.Coordination.DigestLock;
 import io.ironclad.sidecar.Coordination.Job;
@@ -22,6 +25,7 @@ import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Three Curator coordinations on an in-JVM ZooKeeper (curator-test): election, failover, locks, outage. */
 class CuratorCoordinationTest {
@@ -123,6 +127,10 @@ class CuratorCoordinationTest {
     @Test
     void withoutZooKeeperJobsPauseWriteLocksDegradeAndDeleteLocksAreRefused() throws Exception {
         awaitOneLeaderPerJob(replicas);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(CuratorCoordination.class);
+        logger.addAppender(log);
+        log.start();
         server.stop();
         Await.until("all replicas see ZooKeeper gone", DEADLINE, () -> replicas.stream().noneMatch(r -> r.state().reachable()));
         for (CuratorCoordination replica : replicas) {
@@ -140,7 +148,30 @@ class CuratorCoordinationTest {
         server.restart();
         Await.until("all replicas reconnected", DEADLINE, () -> replicas.stream().allMatch(r -> r.state().reachable()));
         awaitOneLeaderPerJob(replicas);
+        logger.detachAppender(log);
+        assertThat(log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("ZooKeeper connection lost")))
+                .as("one 'paused' line per replica and outage").hasSize(replicas.size())
+                .allSatisfy(m -> assertThat(m).startsWith("ZooKeeper connection lost: background jobs paused"));
+        assertThat(log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("background jobs resume")))
+                .hasSize(replicas.size());
         assertThat(replicas.get(0).tryLockForDelete(DIGEST)).hasValueSatisfying(DigestLock::close);
+    }
+
+    @Test
+    void aReplicaStartedWhileZooKeeperIsDownServesWritesAndRunsNoJobs() throws Exception {
+        int port = server.getPort();
+        server.stop();
+        try (CuratorCoordination late = new CuratorCoordination(new CoordinationSettings("late", "127.0.0.1:" + port, "test",
+                SESSION, Duration.ofSeconds(1), Duration.ofSeconds(5)), meters)) {
+            assertThat(late.state().reachable()).isFalse();
+            assertThat(late.state().detail()).isEqualTo(CuratorCoordination.PAUSED);
+            assertThat(late.isLeader(Job.UPLOAD_REAPER)).isFalse();
+            try (DigestLock lock = late.lockForWrite(DIGEST)) {
+                assertThat(late.tryLockForDelete(Registry.sha256(new byte[] {1}))).isEmpty();
+            }
+            server.restart();
+            Await.until("the late replica connects", DEADLINE, () -> late.state().reachable());
+        }
     }
 
     private CuratorCoordination replica(String name) {
