@@ -11,14 +11,20 @@ import io.ironclad.sidecar.Coordination.Job;
 import io.ironclad.sidecar.Coordination.Role;
 import io.ironclad.tck.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.test.KillSession;
 import org.apache.curator.test.TestingServer;
@@ -100,6 +106,34 @@ class CuratorCoordinationTest {
     }
 
     @Test
+    void aKilledLeaderIsReplacedWhenItsSessionExpires() throws Exception {
+        replicas.forEach(CuratorCoordination::close);
+        replicas.clear();
+        Process doomed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LeaderProcess.class.getName(),
+                server.getConnectString(), "test", String.valueOf(SESSION.toMillis()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            CompletableFuture<Boolean> leading = new CompletableFuture<>();
+            CompletableFuture.runAsync(() -> drain(doomed, leading));
+            assertThat(leading.get(60, TimeUnit.SECONDS)).as("the other JVM leads blob-gc").isTrue();
+            replicas.add(replica("a"));
+            replicas.add(replica("b"));
+            Await.until("the survivors see the doomed leader (followers)", DEADLINE, () -> replicas.stream()
+                    .allMatch(r -> r.state().jobs().get(Job.BLOB_GC).role() == Role.FOLLOWER));
+            long start = System.nanoTime();
+            doomed.destroyForcibly();  // SIGKILL: no latch close, no session close
+            Await.until("a survivor leads blob-gc", DEADLINE, () -> leaderOf(Job.BLOB_GC, replicas).isPresent());
+            Duration failover = Duration.ofNanos(System.nanoTime() - start);
+            System.out.println("failover after a leader was killed: " + failover.toMillis() + " ms (session " + SESSION.toMillis() + " ms)");
+            // ZooKeeper expires a silent session after its timeout, checked once per tick
+            assertThat(failover).isLessThan(SESSION.plus(Duration.ofSeconds(2)));
+        } finally {
+            doomed.destroyForcibly();
+        }
+    }
+
+    @Test
     void aDigestIsHeldByOneReplicaAtATime() throws Exception {
         awaitOneLeaderPerJob(replicas);
         AtomicInteger holders = new AtomicInteger();
@@ -175,6 +209,20 @@ class CuratorCoordinationTest {
             server.restart();
             Await.until("the late replica connects", DEADLINE, () -> late.state().reachable());
         }
+    }
+
+    /** Reads the process's output to its end (so its logging never blocks), completing {@code leading} at LEADER. */
+    private static void drain(Process process, CompletableFuture<Boolean> leading) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.equals("LEADER")) {
+                    leading.complete(true);
+                }
+            }
+        } catch (IOException e) {
+            leading.completeExceptionally(e);
+        }
+        leading.complete(false);
     }
 
     private CuratorCoordination replica(String name) {
