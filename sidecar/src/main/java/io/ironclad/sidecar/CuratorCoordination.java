@@ -53,6 +53,7 @@ final class CuratorCoordination implements Coordination, ConnectionStateListener
                 .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
                 .build();
         client.getConnectionStateListenable().addListener(this);
+        pausedLogged.set(true);  // nothing runs before the first connection; CONNECTED says when jobs start
         client.start();
         try {
             for (Job job : Job.values()) {
@@ -65,7 +66,7 @@ final class CuratorCoordination implements Coordination, ConnectionStateListener
             close();
             throw new IllegalStateException("cannot start leader election at ZooKeeper " + settings.connect(), e);
         }
-        LOG.info("replica {} coordinates through ZooKeeper at {} (namespace {}, session timeout {})",
+        LOG.info("replica {} coordinates through ZooKeeper at {} (namespace {}, session timeout {}); background jobs wait for the connection",
                 settings.replica(), settings.connect(), settings.namespace(), settings.sessionTimeout());
     }
 
@@ -74,7 +75,8 @@ final class CuratorCoordination implements Coordination, ConnectionStateListener
         if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
             connected.set(true);
             if (pausedLogged.getAndSet(false)) {
-                LOG.info("ZooKeeper connection restored ({}): background jobs resume", settings.connect());
+                LOG.info("ZooKeeper connection {} ({}): background jobs resume",
+                        state == ConnectionState.CONNECTED ? "established" : "restored", settings.connect());
             }
         } else {
             // SUSPENDED, LOST, READ_ONLY: nobody can be sure who leads, so nobody here does
