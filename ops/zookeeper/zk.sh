@@ -21,7 +21,8 @@ CLASSPATH=/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar
 
 pid_of() { cat "$DIR/zk.pid" 2>/dev/null || true; }
 port_of() { sed -n 's/^clientPort=//p' "$DIR/zoo.cfg" 2>/dev/null || true; }
-ruok() { [ "$(exec 3<>"/dev/tcp/127.0.0.1/$1" && printf ruok >&3 && cat <&3)" = imok ]; } 2>/dev/null
+# A server still loading its data can accept a connection and never answer: bound each probe.
+ruok() { [ "$(timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf ruok >&3 && cat <&3' "$1")" = imok ]; } 2>/dev/null
 
 write_config() {  # port
   mkdir -p "$DIR/data"
