@@ -1,15 +1,13 @@
 package io.ironclad.sidecar;
 
 import io.ironclad.driver.Digest;
-import jakarta.inject.Singleton;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * In-process striped locks per blob digest, so that the blob collector never deletes bytes a
- * push of the same digest is recording at the same moment. Covers one process only; several
- * replicas need the ZooKeeper locks of the design (not in this build).
+ * In-process striped locks per blob digest: all the locking one process needs, and the first
+ * step of every coordination implementation, so threads of one replica queue here instead of in
+ * ZooKeeper.
  */
-@Singleton
 final class DigestLocks {
 
     private final ReentrantLock[] stripes = new ReentrantLock[256];
@@ -20,8 +18,14 @@ final class DigestLocks {
         }
     }
 
+    /** The stripe of {@code digest}, not yet locked. */
+    ReentrantLock stripe(Digest digest) {
+        return stripes[Math.floorMod(digest.hex().hashCode(), stripes.length)];
+    }
+
+    /** The stripe of {@code digest}, locked by the calling thread. */
     ReentrantLock lock(Digest digest) {
-        ReentrantLock lock = stripes[Math.floorMod(digest.hex().hashCode(), stripes.length)];
+        ReentrantLock lock = stripe(digest);
         lock.lock();
         return lock;
     }

@@ -49,12 +49,12 @@ final class Registry {
     private final ConsistentStore store;
     private final Metadata metadata;
     private final ObjectMapper json;
-    private final DigestLocks locks;
+    private final Coordination coordination;
     private final long minChunk;
 
-    Registry(ConsistentStore store, Metadata metadata, ObjectMapper json, DigestLocks locks, StorageDriver driver) {
+    Registry(ConsistentStore store, Metadata metadata, ObjectMapper json, Coordination coordination, StorageDriver driver) {
+        this.coordination = requireNonNull(coordination, "coordination is null");
         this.minChunk = driver.capabilities().minPartSize();
-        this.locks = requireNonNull(locks, "locks is null");
         this.store = requireNonNull(store, "store is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.json = requireNonNull(json, "json is null");
@@ -84,29 +84,23 @@ final class Registry {
 
     /** Links a blob of another repository into {@code repository}; empty if the source lacks it. */
     Optional<BlobRow> mount(String repository, Digest digest, String from) {
-        java.util.concurrent.locks.ReentrantLock lock = locks.lock(digest);
-        try {
+        try (Coordination.DigestLock lock = coordination.lockForWrite(digest)) {
             Optional<BlobRow> source = metadata.findLinkedBlob(from, digest);
             source.ifPresent(b -> metadata.linkBlob(repository, digest));
             return source;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Monolithic upload: streams {@code body} into the store, then records the blob. */
     BlobRow putBlob(String repository, Digest digest, Payload body) throws StorageException {
         ObjectKey key = blobKey(digest);
-        java.util.concurrent.locks.ReentrantLock lock = locks.lock(digest);
-        try {
+        try (Coordination.DigestLock lock = coordination.lockForWrite(digest)) {
             StoredObject stored = store.put(key, Expectation.of(digest, body.size()), body);
             BlobRow row = new BlobRow(digest, stored.size(), key.value());
             metadata.recordBlob(repository, row);
             return row;
         } catch (IntegrityException e) {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage());
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -163,8 +157,7 @@ final class Registry {
     BlobRow complete(SessionRow session, Digest digest) throws StorageException {
         ObjectKey key = blobKey(digest);
         Upload upload = resume(session);
-        java.util.concurrent.locks.ReentrantLock lock = locks.lock(digest);
-        try {
+        try (Coordination.DigestLock lock = coordination.lockForWrite(digest)) {
             StoredObject stored = upload.complete(key, digest);
             BlobRow row = new BlobRow(digest, stored.size(), key.value());
             metadata.recordBlob(session.repository(), row);
@@ -174,8 +167,6 @@ final class Registry {
             // complete() has deleted the parts; the session cannot be finished any more
             metadata.deleteSession(session.id());
             throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage());
-        } finally {
-            lock.unlock();
         }
     }
 

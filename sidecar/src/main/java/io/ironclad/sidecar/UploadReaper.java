@@ -1,15 +1,18 @@
 package io.ironclad.sidecar;
 
 import io.ironclad.driver.StorageException;
+import io.ironclad.sidecar.Coordination.Job;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Cancels upload sessions idle longer than {@code ironclad.uploads.max-age}, parts included. */
+/**
+ * Cancels upload sessions idle longer than {@code ironclad.uploads.max-age}, parts included. Only
+ * the replica leading {@link Job#UPLOAD_REAPER} reaps.
+ */
 @Singleton
 final class UploadReaper {
 
@@ -17,18 +20,25 @@ final class UploadReaper {
 
     private final Metadata metadata;
     private final Registry registry;
+    private final Coordination coordination;
     private final Duration maxAge;
 
-    UploadReaper(Metadata metadata, Registry registry, @Value("${ironclad.uploads.max-age:24h}") Duration maxAge) {
+    UploadReaper(Metadata metadata, Registry registry, Coordination coordination,
+            @Value("${ironclad.uploads.max-age:24h}") Duration maxAge) {
         this.metadata = metadata;
         this.registry = registry;
+        this.coordination = coordination;
         this.maxAge = maxAge;
     }
 
-    @Scheduled(fixedDelay = "${ironclad.uploads.reap-interval:10m}", initialDelay = "1m")
+    /** Reaps now, as long as this replica leads {@link Job#UPLOAD_REAPER}; returns how many sessions it cancelled. */
     int reap() {
         int reaped = 0;
         for (Metadata.SessionRow session : metadata.staleSessions(Instant.now().minus(maxAge), 1000)) {
+            if (!coordination.isLeader(Job.UPLOAD_REAPER)) {
+                LOG.info("upload reaping stopped after {} sessions: this replica no longer leads {}", reaped, Job.UPLOAD_REAPER.id());
+                break;
+            }
             try {
                 registry.cancel(session);
                 reaped++;

@@ -36,10 +36,10 @@ final class Sidecar implements AutoCloseable {
         props.put("datasources.default.username", jdbcUrl.startsWith("jdbc:postgresql") ? "postgres" : "sa");
         props.put("datasources.default.password", "");
         props.put("ironclad.driver.type", "provided");
-        props.putAll(settings);
         props.put("ironclad.data-dir", dataDir.toString());
         props.put("ironclad.consistency.timeout", "2s");
         props.put("ironclad.gc.grace-period", "0s");
+        props.putAll(settings);
         context = driver == null
                 ? ApplicationContext.builder().properties(props).start()
                 : ApplicationContext.builder().properties(props).singletons(driver).start();
