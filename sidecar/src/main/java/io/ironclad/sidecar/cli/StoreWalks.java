@@ -1,0 +1,56 @@
+package io.ironclad.sidecar.cli;
+
+import io.ironclad.driver.ListRequest;
+import io.ironclad.driver.ReadOptions;
+import io.ironclad.driver.StorageDriver;
+import io.ironclad.driver.StorageException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The flags and scope choice verify and backfill share. */
+final class StoreWalks {
+
+    /** Flags with a value that both walking commands take. */
+    static final Set<String> VALUED = Set.of("prefix", "repository", "checkpoint", "report", "parallel", "page-size");
+    private static final List<String> DOCKER_ROOTS = List.of("", "files/");
+
+    private StoreWalks() {
+    }
+
+    /** The walk {@code options} describe for {@code verb}. */
+    static Walk walk(String verb, Options options) throws CliException {
+        return new Walk(verb, options.path("checkpoint"), options.positive("parallel", 4), Math.min(10_000, options.positive("page-size", 100)));
+    }
+
+    static ReadOptions reads(Options options) {
+        return options.has("fresh") ? ReadOptions.FRESH : ReadOptions.PLAIN;
+    }
+
+    /**
+     * {@code --prefix P} (default: the whole store) or {@code --repository NAME}: the blobs a
+     * docker-registry repository links, its tree found at the store root or under {@code files/}.
+     */
+    static Scope scope(StorageDriver driver, Options options) throws CliException {
+        Optional<String> repository = options.value("repository");
+        if (repository.isPresent() && options.value("prefix").isPresent()) {
+            throw CliException.usage("give --prefix or --repository, not both");
+        }
+        if (repository.isEmpty()) {
+            return Scope.prefix(driver, options.value("prefix").orElse(""));
+        }
+        for (String root : DOCKER_ROOTS) {
+            String links = root + BlobKeys.DOCKER_TREE + "repositories/" + repository.get() + "/";
+            try {
+                if (!driver.list(ListRequest.prefix(links).withLimit(1)).entries().isEmpty()) {
+                    return Scope.dockerRepository(driver, root, repository.get());
+                }
+            } catch (StorageException e) {
+                throw new CliException(CliException.UNREACHABLE, "cannot list " + links + ": " + e.getMessage(), e);
+            }
+        }
+        throw CliException.usage("repository '" + repository.get() + "' not found: no docker-registry links under "
+                + BlobKeys.DOCKER_TREE + "repositories/ or files/" + BlobKeys.DOCKER_TREE + "repositories/ in " + driver.name()
+                + " (an Ironclad store keeps repositories in its database; verify its blobs with --prefix blobs/)");
+    }
+}
