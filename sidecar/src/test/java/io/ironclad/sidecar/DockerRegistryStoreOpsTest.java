@@ -68,12 +68,12 @@ class DockerRegistryStoreOpsTest {
                 swift.setting("IRONCLAD_SWIFT_USER"), swift.setting("IRONCLAD_SWIFT_KEY"), container);
         try (StorageDriver raw = SwiftDrivers.create(config)) {
             List<byte[]> blobs = new ArrayList<>();
-            byte[] large = bytes(12 * 1024 * 1024);
+            byte[] large = bytes(6 * 1024 * 1024 + 4096);
             Process registry = startRegistry(swift, container);
             String url = registryUrl;
             try {
                 blobs.addAll(pushImage(url, "ops/one", bytes(2048), large));
-                blobs.addAll(pushImage(url, "ops/two", bytes(1024 * 1024), bytes(300 * 1024)));
+                blobs.addAll(pushImage(url, "ops/two", bytes(512 * 1024), bytes(300 * 1024)));
             } finally {
                 stop(registry);
             }
