@@ -17,6 +17,8 @@ public final class Application {
     public static void main(String[] args) {
         String verb = args.length == 0 ? "serve" : args[0];
         if (Cli.VERBS.contains(verb)) {
+            // before anything logs: stdout is reserved for the command's JSON summary
+            System.setProperty("logback.configurationFile", System.getProperty("logback.configurationFile", "logback-cli.xml"));
             System.exit(Cli.run(args, new CliBackends(), System.out, System.err, System.console() != null));
         }
         if (!verb.equals("serve")) {

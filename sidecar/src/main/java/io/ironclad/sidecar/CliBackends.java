@@ -1,6 +1,8 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.driver.Digest;
 import io.ironclad.driver.ListRequest;
+import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.cli.Backends;
@@ -9,15 +11,21 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import java.net.ConnectException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /**
  * The operator commands' view of the sidecar: the driver from {@link DriverSettings} and the
@@ -65,6 +73,26 @@ final class CliBackends implements Backends {
         }
     }
 
+    @Override
+    public List<Collected> repositoryBlobs(Map<String, Object> overrides, String repository) throws CliException {
+        try (ApplicationContext context = started(overrides);
+                Connection connection = context.getBean(DataSource.class).getConnection();
+                PreparedStatement query = connection.prepareStatement("SELECT b.digest, b.size, b.stored_key FROM repository_blobs r"
+                        + " JOIN blobs b ON b.digest = r.digest WHERE r.repository = ?")) {
+            query.setString(1, repository);
+            List<Collected> blobs = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    blobs.add(new Collected(Digest.parse(rows.getString(1)), rows.getLong(2), rows.getString(3)));
+                }
+            }
+            blobs.sort(Comparator.comparing(Collected::storedKey, ObjectKey::compareUtf8));
+            return blobs;
+        } catch (SQLException e) {
+            throw new CliException(CliException.UNREACHABLE, "cannot read repository '" + repository + "' from the database: " + e.getMessage(), e);
+        }
+    }
+
     private static Collected collected(Metadata.BlobRow row) {
         return new Collected(row.digest(), row.size(), row.storedKey());
     }
@@ -73,6 +101,7 @@ final class CliBackends implements Backends {
     private static ApplicationContext started(Map<String, Object> overrides) throws CliException {
         Map<String, Object> properties = new HashMap<>(overrides);
         properties.remove(CONFIG_FILES);
+        properties.put(CommandScheduler.PROPERTY, "true");
         String dataDir = (String) properties.getOrDefault("ironclad.data-dir", Application.dataDirFromEnvironment());
         Application.embeddedDatabase(dataDir).forEach(properties::putIfAbsent);
         useConfigFiles(overrides);

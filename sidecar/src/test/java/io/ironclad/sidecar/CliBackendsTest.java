@@ -68,7 +68,7 @@ class CliBackendsTest {
     }
 
     @Test
-    void gcDryRunListsAndGcDeletesOnlyUnreferencedBlobsPastTheGracePeriod() throws Exception {
+    void verifiesAnIroncladRepositoryThenGcDryRunListsAndGcDeletesOnlyUnreferencedBlobsPastTheGracePeriod() throws Exception {
         String jdbc = "jdbc:h2:file:" + temp.resolve("metadata").toAbsolutePath();
         byte[] orphan = "orphaned blob bytes".getBytes(StandardCharsets.UTF_8);
         byte[] kept = "kept blob bytes".getBytes(StandardCharsets.UTF_8);
@@ -78,6 +78,13 @@ class CliBackendsTest {
             assertThat(sidecar.send(sidecar.request("/v2/gc/app/blobs/" + Oci.digest(orphan)).DELETE()).statusCode()).isEqualTo(202);
         }
         String[] store = {"--driver", "filesystem", "--data-dir", temp.toString(), "--set", "datasources.default.url=" + jdbc};
+
+        Run repository = run(concat(new String[] {"verify", "--repository", "gc/app"}, store));
+        assertThat(repository.exitCode()).as(repository.err()).isZero();
+        assertThat(repository.summary()).containsEntry("objects", 1).containsEntry("ok", 1).containsEntry("missingMetadata", 0)
+                .containsEntry("bytes", kept.length);
+        Run whole = run(concat(new String[] {"verify", "--prefix", "blobs/"}, store));
+        assertThat(whole.summary()).containsEntry("objects", 2).containsEntry("ok", 2).containsEntry("missingMetadata", 0);
 
         Run graced = run(concat(new String[] {"gc", "--dry-run"}, store));
         assertThat(graced.exitCode()).as(graced.err()).isZero();

@@ -28,7 +28,15 @@ public interface Backends {
      */
     GcResult collect(Map<String, Object> overrides, boolean dryRun) throws CliException;
 
-    /** One blob the collector deleted or, in a dry run, would delete. */
+    /**
+     * The blobs an Ironclad repository links, from the configured database, in key order; empty
+     * for a repository the database does not know.
+     *
+     * @throws CliException as for {@link #driver}, for the database
+     */
+    List<Collected> repositoryBlobs(Map<String, Object> overrides, String repository) throws CliException;
+
+    /** One blob in the database: the collector deleted it, would delete it, or a repository links it. */
     record Collected(Digest digest, long size, String storedKey) {
     }
 

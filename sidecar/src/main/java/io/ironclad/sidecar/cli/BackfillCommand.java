@@ -35,7 +35,7 @@ final class BackfillCommand {
             if (!dryRun && !driver.capabilities().has(Capability.METADATA_UPDATE)) {
                 throw CliException.usage("the " + driver.name() + " driver cannot update metadata in place; backfill needs it");
             }
-            Scope scope = StoreWalks.scope(driver, options);
+            Scope scope = StoreWalks.scope(driver, options, backends);
             long started = System.nanoTime();
             Walk.Walked walked = walk.run(scope, blob -> backfill(driver, blob, reads, dryRun),
                     new Progress(io.terminal(), dryRun ? "backfill (dry run)" : "backfill"));

@@ -42,6 +42,25 @@ interface Scope {
                 root + BlobKeys.DOCKER_TREE + "repositories/" + repository + "/", BlobKeys::linkedBlob);
     }
 
+    /** The given blobs, already in key order (an Ironclad repository's blobs from its database). */
+    static Scope fixed(String describe, List<BlobKeys.Blob> blobs) {
+        return new Fixed(describe, List.copyOf(blobs));
+    }
+
+    /** A scope over a known list of blobs in key order. */
+    record Fixed(String describe, List<BlobKeys.Blob> blobs) implements Scope {
+
+        @Override
+        public Page page(Optional<String> startAfter, int limit) {
+            List<BlobKeys.Blob> after = blobs.stream()
+                    .filter(blob -> startAfter.isEmpty() || io.ironclad.driver.ObjectKey.compareUtf8(blob.key().value(), startAfter.get()) > 0)
+                    .limit(limit + 1L).toList();
+            List<BlobKeys.Blob> page = after.subList(0, Math.min(limit, after.size()));
+            Optional<String> last = page.isEmpty() ? Optional.empty() : Optional.of(page.get(page.size() - 1).key().value());
+            return new Page(page, 0, last, after.size() > limit);
+        }
+    }
+
     /** A scope over one listing whose keys map to blobs (or to nothing). */
     record Listing(StorageDriver driver, String describe, String prefix,
             Function<io.ironclad.driver.ObjectKey, Optional<BlobKeys.Blob>> blobOf) implements Scope {

@@ -31,7 +31,7 @@ final class StoreWalks {
      * {@code --prefix P} (default: the whole store) or {@code --repository NAME}: the blobs a
      * docker-registry repository links, its tree found at the store root or under {@code files/}.
      */
-    static Scope scope(StorageDriver driver, Options options) throws CliException {
+    static Scope scope(StorageDriver driver, Options options, Backends backends) throws CliException {
         Optional<String> repository = options.value("repository");
         if (repository.isPresent() && options.value("prefix").isPresent()) {
             throw CliException.usage("give --prefix or --repository, not both");
@@ -49,8 +49,26 @@ final class StoreWalks {
                 throw new CliException(CliException.UNREACHABLE, "cannot list " + links + ": " + e.getMessage(), e);
             }
         }
+        if (hasIroncladBlobs(driver)) {
+            List<BlobKeys.Blob> blobs = new java.util.ArrayList<>();
+            for (Backends.Collected row : backends.repositoryBlobs(options.overrides(), repository.get())) {
+                blobs.add(new BlobKeys.Blob(io.ironclad.driver.ObjectKey.of(row.storedKey()), row.digest()));
+            }
+            if (!blobs.isEmpty()) {
+                return Scope.fixed("Ironclad repository '" + repository.get() + "'", blobs);
+            }
+        }
         throw CliException.usage("repository '" + repository.get() + "' not found: no docker-registry links under "
                 + BlobKeys.DOCKER_TREE + "repositories/ or files/" + BlobKeys.DOCKER_TREE + "repositories/ in " + driver.name()
-                + " (an Ironclad store keeps repositories in its database; verify its blobs with --prefix blobs/)");
+                + ", and no blobs of it in the Ironclad database");
+    }
+
+    /** Whether the store has Ironclad's layout, whose repositories live in the database (only then is the database consulted). */
+    private static boolean hasIroncladBlobs(StorageDriver driver) throws CliException {
+        try {
+            return !driver.list(ListRequest.prefix("blobs/").withLimit(1)).entries().isEmpty();
+        } catch (StorageException e) {
+            throw new CliException(CliException.UNREACHABLE, "cannot list blobs/: " + e.getMessage(), e);
+        }
     }
 }

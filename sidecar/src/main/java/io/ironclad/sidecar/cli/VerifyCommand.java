@@ -22,7 +22,7 @@ final class VerifyCommand {
         boolean quarantine = options.has("quarantine");
         ReadOptions reads = StoreWalks.reads(options);
         try (StorageDriver driver = backends.driver(options.overrides())) {
-            Scope scope = StoreWalks.scope(driver, options);
+            Scope scope = StoreWalks.scope(driver, options, backends);
             long started = System.nanoTime();
             Walk.Walked walked = walk.run(scope, blob -> {
                 BlobCheck check = BlobCheck.run(driver, blob, reads);

@@ -109,6 +109,11 @@ final class LegacyStore {
         }
 
         @Override
+        public List<Collected> repositoryBlobs(Map<String, Object> overrides, String repository) {
+            return List.of();
+        }
+
+        @Override
         public GcResult collect(Map<String, Object> overrides, boolean dryRun) {
             throw new UnsupportedOperationException("gc is tested against the sidecar's context");
         }
