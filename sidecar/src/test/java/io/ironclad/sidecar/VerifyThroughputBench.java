@@ -62,7 +62,31 @@ class VerifyThroughputBench {
         }
     }
 
+    /** The same mix on the local filesystem driver: the command's own ceiling (hashing, listing, threads) without a network store. */
+    @Test
+    void verifyThroughputOnFilesystem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        long bytes;
+        try (StorageDriver driver = io.ironclad.driver.fs.FilesystemDrivers.create(
+                io.ironclad.driver.fs.FilesystemDriverConfig.defaults(dir.resolve("store")))) {
+            bytes = populate(driver);
+        }
+        System.out.printf("[bench] 200 legacy blobs, %.1f MB in a filesystem store%n", bytes / 1e6);
+        for (String parallel : new String[] {"1", "4"}) {
+            DockerRegistryStoreOpsTest.Run run = DockerRegistryStoreOpsTest.run("verify", "--driver", "filesystem",
+                    "--data-dir", dir.toString(), "--parallel", parallel);
+            assertThat(run.count("objects")).isEqualTo(200);
+            System.out.printf("[bench] filesystem verify --parallel %s: %s s, %s objects/s, %s MB/s%n", parallel, run.summary().get("seconds"),
+                    run.summary().get("objectsPerSecond"), run.summary().get("mbPerSecond"));
+        }
+    }
+
     private static long populate(SwiftDriverConfig config) throws Exception {
+        try (StorageDriver driver = SwiftDrivers.create(config)) {
+            return populate(driver);
+        }
+    }
+
+    private static long populate(StorageDriver driver) throws Exception {
         Random random = new Random(3);
         List<byte[]> blobs = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -73,7 +97,7 @@ class VerifyThroughputBench {
             blobs.add(bytes);
         }
         ExecutorService pool = Executors.newFixedThreadPool(8);
-        try (StorageDriver driver = SwiftDrivers.create(config)) {
+        try {
             List<Future<?>> puts = new ArrayList<>();
             for (byte[] blob : blobs) {
                 ObjectKey key = DockerRegistryStoreOpsTest.dataKey(Registry.sha256(blob));
