@@ -118,6 +118,9 @@ final class CliBackends implements Backends {
     private static ApplicationContext context(Map<String, Object> overrides) {
         Map<String, Object> properties = new HashMap<>(overrides);
         properties.remove(CONFIG_FILES);
+        // a mistyped container must fail the walk, not be created empty and found all good
+        properties.putIfAbsent("ironclad.driver.swift.create-containers", "false");
+        properties.putIfAbsent("ironclad.driver.s3.create-bucket", "false");
         useConfigFiles(overrides);
         return ApplicationContext.builder().properties(properties).banner(false).build();
     }

@@ -206,6 +206,20 @@ class VerifyBackfillTest {
     }
 
     @Test
+    void drawsAProgressLineOnlyOnATerminal() throws Exception {
+        LegacyStore store = new LegacyStore(InMemoryDrivers.create());
+        store.blob(store.bytes(1_000_000), Map.of());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = Cli.run(new String[] {"verify"}, new LegacyStore.Fixed(store.driver), new java.io.PrintStream(out, true),
+                new java.io.PrintStream(err, true), true);
+        assertThat(code).isZero();
+        assertThat(err.toString()).startsWith("\rverify: 1 objects, 1.0 MB, 0 bad").endsWith(System.lineSeparator());
+        assertThat(out.toString()).startsWith("{").contains("\"objects\" : 1");
+        assertThat(store.run("verify").stderr()).as("no terminal, no progress line").isEmpty();
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() throws Exception {
         LegacyStore store = new LegacyStore(InMemoryDrivers.create());
         assertThat(store.run("scrub").exitCode()).isEqualTo(2);
