@@ -8,8 +8,10 @@ import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -32,7 +34,7 @@ final class Quarantine {
     }
 
     /** Returns why the original was kept, or empty when it was moved. */
-    static java.util.Optional<String> move(StorageDriver driver, BlobCheck check) throws StorageException, IOException {
+    static Optional<String> move(StorageDriver driver, BlobCheck check) throws StorageException, IOException {
         ObjectKey source = check.blob().key();
         ObjectKey target = keyOf(source);
         PutOptions options = PutOptions.of(metadata(check));
@@ -43,18 +45,18 @@ final class Quarantine {
         }
         BlobCheck.Hashed copy = BlobCheck.hash(driver, target, check.actual().algorithm(), ReadOptions.FRESH);
         if (!copy.digest().equals(check.actual()) || copy.bytes() != check.bytes()) {
-            return java.util.Optional.of("quarantine copy " + target + " hashes to " + copy.digest() + " (" + copy.bytes()
+            return Optional.of("quarantine copy " + target + " hashes to " + copy.digest() + " (" + copy.bytes()
                     + " bytes), not to the judged content; original kept");
         }
         String etag = driver.stat(source, ReadOptions.FRESH).etag();
         if (!etag.equals(check.info().etag())) {
-            return java.util.Optional.of("original changed while quarantining (etag " + etag + "); original kept, copy at " + target);
+            return Optional.of("original changed while quarantining (etag " + etag + "); original kept, copy at " + target);
         }
         driver.delete(source);
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
-    private static java.io.InputStream open(StorageDriver driver, ObjectKey key) throws IOException {
+    private static InputStream open(StorageDriver driver, ObjectKey key) throws IOException {
         try {
             return driver.open(key, ReadOptions.FRESH).body();
         } catch (StorageException e) {

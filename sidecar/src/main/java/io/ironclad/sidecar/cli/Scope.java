@@ -2,6 +2,7 @@ package io.ironclad.sidecar.cli;
 
 import io.ironclad.driver.ListPage;
 import io.ironclad.driver.ListRequest;
+import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ interface Scope {
         @Override
         public Page page(Optional<String> startAfter, int limit) {
             List<BlobKeys.Blob> after = blobs.stream()
-                    .filter(blob -> startAfter.isEmpty() || io.ironclad.driver.ObjectKey.compareUtf8(blob.key().value(), startAfter.get()) > 0)
+                    .filter(blob -> startAfter.isEmpty() || ObjectKey.compareUtf8(blob.key().value(), startAfter.get()) > 0)
                     .limit(limit + 1L).toList();
             List<BlobKeys.Blob> page = after.subList(0, Math.min(limit, after.size()));
             Optional<String> last = page.isEmpty() ? Optional.empty() : Optional.of(page.get(page.size() - 1).key().value());
@@ -63,7 +64,7 @@ interface Scope {
 
     /** A scope over one listing whose keys map to blobs (or to nothing). */
     record Listing(StorageDriver driver, String describe, String prefix,
-            Function<io.ironclad.driver.ObjectKey, Optional<BlobKeys.Blob>> blobOf) implements Scope {
+            Function<ObjectKey, Optional<BlobKeys.Blob>> blobOf) implements Scope {
 
         @Override
         public Page page(Optional<String> startAfter, int limit) throws StorageException {

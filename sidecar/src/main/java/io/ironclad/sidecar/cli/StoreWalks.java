@@ -1,9 +1,11 @@
 package io.ironclad.sidecar.cli;
 
 import io.ironclad.driver.ListRequest;
+import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -50,9 +52,9 @@ final class StoreWalks {
             }
         }
         if (hasIroncladBlobs(driver)) {
-            List<BlobKeys.Blob> blobs = new java.util.ArrayList<>();
+            List<BlobKeys.Blob> blobs = new ArrayList<>();
             for (Backends.Collected row : backends.repositoryBlobs(options.overrides(), repository.get())) {
-                blobs.add(new BlobKeys.Blob(io.ironclad.driver.ObjectKey.of(row.storedKey()), row.digest()));
+                blobs.add(new BlobKeys.Blob(ObjectKey.of(row.storedKey()), row.digest()));
             }
             if (!blobs.isEmpty()) {
                 return Scope.fixed("Ironclad repository '" + repository.get() + "'", blobs);
