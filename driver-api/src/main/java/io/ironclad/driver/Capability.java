@@ -13,5 +13,7 @@ public enum Capability {
     /** {@link StorageDriver#copy} copies inside the backend without streaming through us. */
     SERVER_SIDE_COPY,
     /** {@link ReadOptions#range()} is served by the backend, not by skipping bytes locally. */
-    RANGED_READ
+    RANGED_READ,
+    /** {@link StorageDriver#updateMetadata} replaces an object's user metadata in place, guarded by its etag. */
+    METADATA_UPDATE
 }

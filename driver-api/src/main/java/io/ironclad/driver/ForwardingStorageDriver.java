@@ -69,6 +69,11 @@ public abstract class ForwardingStorageDriver implements StorageDriver {
     }
 
     @Override
+    public ObjectInfo updateMetadata(ObjectKey key, String expectedEtag, PutOptions userMetadata) throws StorageException {
+        return delegate.updateMetadata(key, expectedEtag, userMetadata);
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

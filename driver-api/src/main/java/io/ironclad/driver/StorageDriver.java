@@ -93,6 +93,25 @@ public interface StorageDriver extends AutoCloseable {
         throw new UnsupportedCapabilityException(name(), source, Capability.SERVER_SIDE_COPY);
     }
 
+    /**
+     * Replaces the user metadata of an existing object in place, leaving its content unchanged
+     * (and its etag, except on S3, where the copy of a multipart-uploaded object gets a
+     * single-part etag): the whole user metadata becomes {@code userMetadata}, so a caller that adds keys
+     * passes the existing ones too. Only the version whose etag is {@code expectedEtag} is
+     * changed; if the object was overwritten since, the call fails and the newer version keeps
+     * its own metadata (S3: one copy-in-place conditional on the etag; Swift, whose POST has no
+     * condition: checked before and after the POST, and the POST undone on a version that raced
+     * in between; filesystem: checked just before the atomic replace).
+     *
+     * @return the object's metadata after the update
+     * @throws UnsupportedCapabilityException without {@link Capability#METADATA_UPDATE}
+     * @throws ObjectNotFoundException if the object does not exist
+     * @throws PreconditionFailedException if the object's etag is not {@code expectedEtag}
+     */
+    default ObjectInfo updateMetadata(ObjectKey key, String expectedEtag, PutOptions userMetadata) throws StorageException {
+        throw new UnsupportedCapabilityException(name(), key, Capability.METADATA_UPDATE);
+    }
+
     /** Releases connections and threads; the driver is unusable afterwards. */
     @Override
     void close();

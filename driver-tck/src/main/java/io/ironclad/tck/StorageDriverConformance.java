@@ -513,6 +513,54 @@ public abstract class StorageDriverConformance {
         }
     }
 
+    // --- metadata update ---
+
+    @Test
+    public void updateMetadataReplacesMetadataAndKeepsContent() throws Exception {
+        ObjectKey key = key("stamped");
+        ObjectInfo put = driver().put(key, Payload.ofBytes(bytes("legacy bytes")), PutOptions.of(Map.of("a", "1")));
+        try {
+            ObjectInfo before = awaitStat(key);
+            if (!driver().capabilities().has(Capability.METADATA_UPDATE)) {
+                assertThatThrownBy(() -> driver().updateMetadata(key, before.etag(), PutOptions.DEFAULT))
+                        .isInstanceOf(UnsupportedCapabilityException.class);
+                return;
+            }
+            ObjectInfo updated = driver().updateMetadata(key, before.etag(), PutOptions.of(Map.of("a", "1", "b", "2")));
+            assertThat(updated.userMetadata()).isEqualTo(Map.of("a", "1", "b", "2"));
+            assertThat(updated.size()).isEqualTo(put.size());
+            Await.until(key + " shows the new metadata", visibilityTimeout(),
+                    () -> freshStat(key).userMetadata().equals(Map.of("a", "1", "b", "2")));
+            assertThat(readQuietly(key, ReadOptions.FRESH)).isEqualTo("legacy bytes");
+        } finally {
+            deleteAll(List.of(key));
+        }
+    }
+
+    @Test
+    public void updateMetadataRefusesAnotherVersion() throws Exception {
+        ObjectKey key = key("raced");
+        driver().put(key, Payload.ofBytes(bytes("first")), PutOptions.of(Map.of("a", "1")));
+        try {
+            String first = awaitStat(key).etag();
+            driver().put(key, Payload.ofBytes(bytes("second, longer")), PutOptions.of(Map.of("a", "2")));
+            Await.until(key + " shows the second version", visibilityTimeout(),
+                    () -> !freshStat(key).etag().equals(first));
+            if (!driver().capabilities().has(Capability.METADATA_UPDATE)) {
+                assertThatThrownBy(() -> driver().updateMetadata(key, first, PutOptions.DEFAULT))
+                        .isInstanceOf(UnsupportedCapabilityException.class);
+                return;
+            }
+            assertThatThrownBy(() -> driver().updateMetadata(key, first, PutOptions.of(Map.of("stamp", "x"))))
+                    .isInstanceOf(PreconditionFailedException.class);
+            assertThat(driver().stat(key, ReadOptions.FRESH).userMetadata()).isEqualTo(Map.of("a", "2"));
+            assertThatThrownBy(() -> driver().updateMetadata(key("update-missing"), first, PutOptions.DEFAULT))
+                    .isInstanceOf(ObjectNotFoundException.class);
+        } finally {
+            deleteAll(List.of(key));
+        }
+    }
+
     // --- helpers for subclasses ---
 
     /** The smallest allowed non-final part, at least 1 KiB so parts are not trivial. */
@@ -539,6 +587,14 @@ public abstract class StorageDriverConformance {
         } catch (ObjectNotFoundException e) {
             return "";
         } catch (StorageException | IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private ObjectInfo freshStat(ObjectKey key) {
+        try {
+            return driver().stat(key, ReadOptions.FRESH);
+        } catch (StorageException e) {
             throw new AssertionError(e);
         }
     }

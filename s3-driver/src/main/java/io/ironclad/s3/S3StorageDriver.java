@@ -69,7 +69,8 @@ final class S3StorageDriver implements StorageDriver {
         this.nearby = requireNonNull(nearby, "nearby is null");
         this.multipart = new S3Multipart(primary, config.bucket(), config.partSize(),
                 config.requestChecksums() == S3DriverConfig.ChecksumMode.WHEN_SUPPORTED);
-        EnumSet<Capability> flags = EnumSet.of(Capability.SERVER_SIDE_COPY, Capability.RANGED_READ, Capability.LIST_AFTER_WRITE);
+        EnumSet<Capability> flags = EnumSet.of(Capability.SERVER_SIDE_COPY, Capability.RANGED_READ, Capability.LIST_AFTER_WRITE,
+                Capability.METADATA_UPDATE);
         flags.add(primary == nearby ? Capability.READ_AFTER_WRITE : Capability.FRESHNESS_READ);
         if (conditionalCreate) {
             flags.add(Capability.CONDITIONAL_CREATE);
@@ -214,6 +215,31 @@ final class S3StorageDriver implements StorageDriver {
         }
         ObjectInfo from = stat(source, ReadOptions.FRESH);
         return copyWithin(source, from.size(), target, options);
+    }
+
+    /**
+     * A copy of the object onto itself with {@code MetadataDirective: REPLACE}, conditional on
+     * the expected etag ({@code x-amz-copy-source-if-match}), carrying over the content headers
+     * a REPLACE would otherwise reset. One CopyObject, so objects up to 5 GiB.
+     */
+    @Override
+    public ObjectInfo updateMetadata(ObjectKey key, String expectedEtag, PutOptions userMetadata) throws StorageException {
+        var head = call(key, "HEAD", Request.READ, () -> primary.client().headObject(b -> b.bucket(config.bucket()).key(key.value())));
+        if (!S3Metadata.etag(head.eTag()).equals(expectedEtag)) {
+            throw new PreconditionFailedException(NAME, key, "ETag is " + S3Metadata.etag(head.eTag()) + ", not " + expectedEtag);
+        }
+        if (head.contentLength() > S3DriverConfig.MAX_PART_SIZE) {
+            throw new StorageException(NAME, key, "metadata update of an object over 5 GiB (one CopyObject) is not supported");
+        }
+        var response = call(key, "COPY in place", Request.WRITE, () -> primary.client().copyObject(b -> b
+                .sourceBucket(config.bucket()).sourceKey(key.value()).destinationBucket(config.bucket()).destinationKey(key.value())
+                .copySourceIfMatch(S3Metadata.quoted(expectedEtag))
+                .metadataDirective(MetadataDirective.REPLACE).metadata(userMetadata.userMetadata())
+                .contentType(head.contentType()).contentEncoding(head.contentEncoding()).contentDisposition(head.contentDisposition())
+                .contentLanguage(head.contentLanguage()).cacheControl(head.cacheControl()).expires(head.expires())));
+        var result = response.copyObjectResult();
+        return new ObjectInfo(key, head.contentLength(), S3Metadata.etag(result.eTag()), S3Metadata.lastModified(result.lastModified(), response),
+                userMetadata.userMetadata());
     }
 
     @Override

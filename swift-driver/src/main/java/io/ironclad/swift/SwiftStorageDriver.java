@@ -53,7 +53,8 @@ final class SwiftStorageDriver implements StorageDriver {
     SwiftStorageDriver(SwiftDriverConfig config, SwiftHttp http) {
         this.config = requireNonNull(config, "config is null");
         this.http = requireNonNull(http, "http is null");
-        EnumSet<Capability> supported = EnumSet.of(Capability.FRESHNESS_READ, Capability.SERVER_SIDE_COPY, Capability.RANGED_READ);
+        EnumSet<Capability> supported = EnumSet.of(Capability.FRESHNESS_READ, Capability.SERVER_SIDE_COPY, Capability.RANGED_READ,
+                Capability.METADATA_UPDATE);
         if (config.conditionalCreate()) {
             supported.add(Capability.CONDITIONAL_CREATE);
         }
@@ -196,6 +197,11 @@ final class SwiftStorageDriver implements StorageDriver {
             throw SwiftErrors.forStatus(NAME, blamed, "COPY from " + source + " to " + target, SwiftErrors.Request.WRITE, response.statusCode());
         }
         return stat(target, ReadOptions.FRESH);
+    }
+
+    @Override
+    public ObjectInfo updateMetadata(ObjectKey key, String expectedEtag, PutOptions userMetadata) throws StorageException {
+        return new SwiftMetadataUpdate(this, http).update(key, expectedEtag, userMetadata.userMetadata());
     }
 
     @Override

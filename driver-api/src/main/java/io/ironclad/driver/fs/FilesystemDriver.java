@@ -55,7 +55,7 @@ final class FilesystemDriver implements StorageDriver {
 
     private static final Capabilities CAPABILITIES = Capabilities.of(Capability.READ_AFTER_WRITE,
             Capability.LIST_AFTER_WRITE, Capability.CONDITIONAL_CREATE, Capability.FRESHNESS_READ,
-            Capability.SERVER_SIDE_COPY, Capability.RANGED_READ);
+            Capability.SERVER_SIDE_COPY, Capability.RANGED_READ, Capability.METADATA_UPDATE);
     private static final String DIR = ".d";
     private static final String OBJECT = ".o";
     private static final String TEMP = ".tmp-";
@@ -238,6 +238,23 @@ final class FilesystemDriver implements StorageDriver {
             return place(target, info, options.createOnly(), temp -> copyExactly(content.body(), temp, info.size(), source));
         } catch (IOException e) {
             throw failure(source, "copy", e);
+        }
+    }
+
+    @Override
+    public ObjectInfo updateMetadata(ObjectKey key, String expectedEtag, PutOptions userMetadata) throws StorageException {
+        try (ObjectContent content = open(key, ReadOptions.PLAIN.withIfMatch(expectedEtag))) {
+            ObjectInfo old = content.info();
+            ObjectInfo info = new ObjectInfo(key, old.size(), old.etag(), old.lastModified(), userMetadata.userMetadata());
+            return place(key, info, false, temp -> {
+                copyExactly(content.body(), temp, info.size(), key);
+                String now = stat(key, ReadOptions.PLAIN).etag();
+                if (!now.equals(expectedEtag)) {
+                    throw new PreconditionFailedException(name, key, "replaced while its metadata was updated (etag now " + now + ")");
+                }
+            });
+        } catch (IOException e) {
+            throw failure(key, "update metadata", e);
         }
     }
 

@@ -37,7 +37,7 @@ final class InMemoryDriver implements StorageDriver {
 
     private static final Capabilities CAPABILITIES = Capabilities.of(Capability.READ_AFTER_WRITE,
             Capability.LIST_AFTER_WRITE, Capability.CONDITIONAL_CREATE, Capability.FRESHNESS_READ,
-            Capability.SERVER_SIDE_COPY, Capability.RANGED_READ).withPartSizes(1, Integer.MAX_VALUE - 16);
+            Capability.SERVER_SIDE_COPY, Capability.RANGED_READ, Capability.METADATA_UPDATE).withPartSizes(1, Integer.MAX_VALUE - 16);
 
     private final String name;
     private final ConcurrentNavigableMap<ObjectKey, Stored> objects = new ConcurrentSkipListMap<>();
@@ -145,6 +145,20 @@ final class InMemoryDriver implements StorageDriver {
     @Override
     public ObjectInfo copy(ObjectKey source, ObjectKey target, PutOptions options) throws StorageException {
         return store(target, get(source).data(), options);
+    }
+
+    @Override
+    public ObjectInfo updateMetadata(ObjectKey key, String expectedEtag, PutOptions userMetadata) throws StorageException {
+        Stored current = get(key);
+        ObjectInfo old = current.info();
+        if (!old.etag().equals(expectedEtag)) {
+            throw new PreconditionFailedException(name, key, "etag is " + old.etag() + ", not " + expectedEtag);
+        }
+        ObjectInfo info = new ObjectInfo(key, old.size(), old.etag(), old.lastModified(), userMetadata.userMetadata());
+        if (!objects.replace(key, current, new Stored(current.data(), info))) {
+            throw new PreconditionFailedException(name, key, "changed while its metadata was updated");
+        }
+        return info;
     }
 
     @Override

@@ -1,0 +1,52 @@
+package io.ironclad.sidecar.cli;
+
+import io.ironclad.driver.Digest;
+import io.ironclad.driver.StorageDriver;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the operator commands need from the sidecar's configuration: the store and the collector,
+ * built from the same {@code ironclad.*} settings the sidecar reads (environment, {@code -D},
+ * config file), with {@code overrides} from command-line flags on top.
+ */
+public interface Backends {
+
+    /**
+     * The configured storage driver, its connection checked; the caller closes it.
+     *
+     * @throws CliException {@link CliException#USAGE} for a missing or malformed setting,
+     *     {@link CliException#UNREACHABLE} (naming driver and endpoint) when the backend does not answer
+     */
+    StorageDriver driver(Map<String, Object> overrides) throws CliException;
+
+    /**
+     * Runs the blob collector once against the configured database and store, honouring its grace
+     * period; with {@code dryRun} only lists what it would collect.
+     *
+     * @throws CliException as for {@link #driver}, for the database as well
+     */
+    GcResult collect(Map<String, Object> overrides, boolean dryRun) throws CliException;
+
+    /**
+     * The blobs an Ironclad repository links, from the configured database, in key order; empty
+     * for a repository the database does not know.
+     *
+     * @throws CliException as for {@link #driver}, for the database
+     */
+    List<Collected> repositoryBlobs(Map<String, Object> overrides, String repository) throws CliException;
+
+    /** One blob in the database: the collector deleted it, would delete it, or a repository links it. */
+    record Collected(Digest digest, long size, String storedKey) {
+    }
+
+    /**
+     * @param blobs the blobs collected (or, in a dry run, collectable)
+     * @param failed blobs that were candidates but could not be deleted (logged)
+     */
+    record GcResult(List<Collected> blobs, int failed) {
+        public GcResult {
+            blobs = List.copyOf(blobs);
+        }
+    }
+}

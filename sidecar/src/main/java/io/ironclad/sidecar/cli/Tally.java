@@ -1,0 +1,114 @@
+package io.ironclad.sidecar.cli;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Running counts of one walk, carried in its checkpoint so a resumed walk reports the whole
+ * store. Thread safe; the problem list keeps the first {@value #MAX_PROBLEMS} bad blobs.
+ */
+final class Tally {
+
+    static final int MAX_PROBLEMS = 10_000;
+
+    private final EnumMap<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+    private final List<Problem> problems = new ArrayList<>();
+    private long objects;
+    private long bytes;
+    private long skipped;
+    private long quarantined;
+
+    /** One blob that made the command fail, with what was found. */
+    record Problem(String key, String digest, Outcome outcome, String detail) {
+    }
+
+    synchronized void record(Outcome outcome, long hashedBytes) {
+        objects++;
+        bytes += hashedBytes;
+        counts.merge(outcome, 1L, Long::sum);
+    }
+
+    synchronized void problem(Problem problem) {
+        if (problems.size() < MAX_PROBLEMS) {
+            problems.add(problem);
+        }
+    }
+
+    synchronized void skipped(long count) {
+        skipped += count;
+    }
+
+    synchronized void quarantined() {
+        quarantined++;
+    }
+
+    synchronized long objects() {
+        return objects;
+    }
+
+    synchronized long bytes() {
+        return bytes;
+    }
+
+    synchronized long count(Outcome outcome) {
+        return counts.getOrDefault(outcome, 0L);
+    }
+
+    synchronized long quarantinedCount() {
+        return quarantined;
+    }
+
+    synchronized boolean anyBad() {
+        return counts.keySet().stream().anyMatch(Outcome::bad);
+    }
+
+    synchronized List<Problem> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** The state as plain JSON values, for the checkpoint. */
+    synchronized Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("objects", objects);
+        json.put("bytes", bytes);
+        json.put("skipped", skipped);
+        json.put("quarantined", quarantined);
+        Map<String, Long> byOutcome = new LinkedHashMap<>();
+        counts.forEach((outcome, count) -> byOutcome.put(outcome.name(), count));
+        json.put("outcomes", byOutcome);
+        json.put("problems", problems);
+        return json;
+    }
+
+    synchronized long skippedCount() {
+        return skipped;
+    }
+
+    /** Restores {@link #toJson()} output read back by Jackson. */
+    static Tally fromJson(Map<String, Object> json) {
+        Tally tally = new Tally();
+        tally.objects = number(json.get("objects"));
+        tally.bytes = number(json.get("bytes"));
+        tally.skipped = number(json.get("skipped"));
+        tally.quarantined = number(json.get("quarantined"));
+        if (json.get("outcomes") instanceof Map<?, ?> outcomes) {
+            outcomes.forEach((name, count) -> tally.counts.put(Outcome.valueOf(name.toString()), number(count)));
+        }
+        if (json.get("problems") instanceof List<?> list) {
+            for (Object item : list) {
+                if (item instanceof Map<?, ?> p) {
+                    tally.problems.add(new Problem(String.valueOf(p.get("key")), String.valueOf(p.get("digest")),
+                            Outcome.valueOf(String.valueOf(p.get("outcome"))), String.valueOf(p.get("detail"))));
+                }
+            }
+        }
+        return tally;
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number n ? n.longValue() : 0;
+    }
+}
