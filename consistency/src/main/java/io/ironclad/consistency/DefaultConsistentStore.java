@@ -1,5 +1,6 @@
 package io.ironclad.consistency;
 
+import io.ironclad.driver.BoundedInputStream;
 import io.ironclad.driver.ByteRange;
 import io.ironclad.driver.Capability;
 import io.ironclad.driver.ConsistencyTimeoutException;
@@ -556,7 +557,7 @@ final class DefaultConsistentStore implements ConsistentStore {
             return in;
         }
         in.skipNBytes(range.get().first());
-        return new BoundedInputStream(in, range.get().length());
+        return new BoundedInputStream(in, range.get().length(), "verified file " + file);
     }
 
     /** Records the use in the file's modification time, the LRU order the cache is rebuilt from on restart. */
