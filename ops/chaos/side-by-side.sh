@@ -12,6 +12,8 @@
 # Ports 18090-18093. CHAOS_CLIENTS sets the number of concurrent clients (default 4).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+LOG_NAME=side-by-side
+. ops/lib.sh
 scenario=$(realpath "$1") ops=$2 seed=$3 work=$4
 auth=${5:-${IRONCLAD_SWIFT_AUTH_URL:?set IRONCLAD_SWIFT_AUTH_URL or pass it}}
 user=${IRONCLAD_SWIFT_USER:-test:tester} key=${IRONCLAD_SWIFT_KEY:-testing}
@@ -23,23 +25,19 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-wait_for() {  # URL what: polls until the URL answers 2xx, for up to 120 s
-  local deadline=$(( $(date +%s) + 120 ))
-  until curl -sf -o /dev/null "$1"; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "$2 not ready at $1; see $work/*.log" >&2; exit 1; }
-    sleep 0.5
-  done
+up() {  # URL WHAT: until the URL answers 2xx, for up to 120 s
+  wait_for "curl -sf -o /dev/null $1" 120 || die "$2 not ready at $1; see $work/*.log"
 }
 
 java -jar chaos-tests/target/ironclad-chaos.jar proxy --upstream "$upstream" --listen $proxy_port --scenario "$scenario" \
   >"$work/proxy.log" 2>&1 & pids+=($!)
-wait_for "http://127.0.0.1:$proxy_port/_chaos/injected" "fault proxy"   # the registries authenticate at start
+up "http://127.0.0.1:$proxy_port/_chaos/injected" "fault proxy"   # the registries authenticate at start
 at_once=()
 if [ "$has_actions" = False ]; then
   peer_proxy_port=18093
   java -jar chaos-tests/target/ironclad-chaos.jar proxy --upstream "$upstream" --listen $peer_proxy_port --scenario "$scenario" \
     >"$work/peer-proxy.log" 2>&1 & pids+=($!)
-  wait_for "http://127.0.0.1:$peer_proxy_port/_chaos/injected" "peer fault proxy"
+  up "http://127.0.0.1:$peer_proxy_port/_chaos/injected" "peer fault proxy"
   at_once=(--peer-proxy "http://127.0.0.1:$peer_proxy_port")
 fi
 java -Xmx512m -Dmicronaut.server.port=$sidecar_port -Dironclad.data-dir="$work/sidecar" \
@@ -67,8 +65,8 @@ http:
 YAML
 /usr/bin/docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 & pids+=($!)
 
-wait_for "http://127.0.0.1:$sidecar_port/v2/" "sidecar"
-wait_for "http://127.0.0.1:$peer_port/v2/" "docker-registry"
+up "http://127.0.0.1:$sidecar_port/v2/" "sidecar"
+up "http://127.0.0.1:$peer_port/v2/" "docker-registry"
 
 swift_dir=()
 [ -n "${IRONCLAD_SWIFT_DIR:-}" ] && swift_dir=(--swift-dir "$IRONCLAD_SWIFT_DIR")
