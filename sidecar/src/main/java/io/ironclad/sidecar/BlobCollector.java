@@ -15,15 +15,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes blobs no repository links any more, once they are older than
- * {@code ironclad.gc.grace-period}: first the database row (only if still unreferenced, in one
- * statement), then the bytes. Manifests are kept in the database and collected with their rows.
- * Only the replica leading {@link Job#BLOB_GC} collects, each blob under its digest lock for
- * deletion, which is never granted while the coordination service is unreachable.
+ * {@code ironclad.gc.grace-period}: marks the row {@code collecting} (only if still unreferenced
+ * and no push is storing the blob, in one statement), deletes the bytes, then the row. Manifests
+ * are kept in the database and collected with their rows. Only the replica leading
+ * {@link Job#BLOB_GC} collects, each blob under its digest lock for deletion, which is never
+ * granted while the coordination service is unreachable; a replica cut off from it still pushes
+ * under an in-process lock, and the mark and {@link BlobWriteGuard}'s intents keep the two apart.
  */
 @Singleton
 final class BlobCollector {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobCollector.class);
+    /** A push takes seconds to minutes; an intent this old belongs to a replica that died mid-push. */
+    private static final Duration STALE_INTENT = Duration.ofHours(1);
 
     private final Metadata metadata;
     private final ConsistentStore store;
@@ -40,9 +44,14 @@ final class BlobCollector {
 
     /** Collects now, as long as this replica leads {@link Job#BLOB_GC}; returns how many blobs it deleted. */
     int collect() {
+        Instant now = Instant.now();
+        int stale = metadata.deleteBlobWritesBefore(now.minus(STALE_INTENT));
+        if (stale > 0) {
+            LOG.warn("dropped {} blob write intents older than {} (replicas that died mid-push)", stale, STALE_INTENT);
+        }
         int deleted = 0;
         int locked = 0;
-        for (Metadata.BlobRow blob : metadata.unreferencedBlobs(Instant.now().minus(grace), 1000)) {
+        for (Metadata.BlobRow blob : metadata.unreferencedBlobs(now.minus(grace), 1000)) {
             if (!coordination.isLeader(Job.BLOB_GC)) {
                 LOG.info("blob collection stopped after {} deletions: this replica no longer leads {}", deleted, Job.BLOB_GC.id());
                 break;
@@ -53,8 +62,7 @@ final class BlobCollector {
                 continue;
             }
             try (DigestLock held = lock.get()) {
-                if (metadata.deleteBlobIfUnreferenced(blob.digest())) {
-                    store.delete(ObjectKey.of(blob.storedKey()));
+                if (collect(blob, now)) {
                     deleted++;
                 }
             } catch (StorageException | RuntimeException e) {
@@ -65,5 +73,22 @@ final class BlobCollector {
             LOG.info("collected {} unreferenced blobs older than {}; {} left for later (digest lock not granted)", deleted, grace, locked);
         }
         return deleted;
+    }
+
+    /**
+     * Marks the blob collecting (pushes wait from then on), deletes its bytes, then its row. A
+     * failed delete clears the mark: the bytes may still be there for a push to find.
+     */
+    private boolean collect(Metadata.BlobRow blob, Instant now) throws StorageException {
+        if (!metadata.markCollecting(blob.digest(), now.minus(grace), now.minus(STALE_INTENT))) {
+            return false;   // linked again, or a push is storing it
+        }
+        try {
+            store.delete(ObjectKey.of(blob.storedKey()));
+        } catch (StorageException | RuntimeException e) {
+            metadata.unmarkCollecting(blob.digest());
+            throw e;
+        }
+        return metadata.deleteCollectedBlob(blob.digest());
     }
 }

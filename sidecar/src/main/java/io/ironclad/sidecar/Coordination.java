@@ -22,15 +22,16 @@ import java.util.Optional;
  * in-process lock, logs a warning and counts it in {@code ironclad.coordination.degraded.locks}.
  * Deleting is not harmless: the collector must never delete a blob while a replica it cannot see
  * may be recording it, so {@link #tryLockForDelete} never falls back. The collector is also a
- * leader job and pauses as soon as the connection is suspended. The one window this leaves is a
- * replica cut off from ZooKeeper re-pushing, at the same moment, a blob that another, still
- * connected, leader collects after it stayed unreferenced for the whole GC grace period.
+ * leader job and pauses as soon as the connection is suspended. A replica cut off from ZooKeeper
+ * may still re-push, at that moment, a blob that another, still connected, leader collects after
+ * it stayed unreferenced for the whole grace period: the database keeps those two apart
+ * ({@link BlobWriteGuard}'s write intents and the collector's {@code collecting} mark).
  */
 interface Coordination extends AutoCloseable {
 
     /** The background jobs that exactly one replica runs at a time. */
     enum Job {
-        UPLOAD_REAPER, BLOB_GC, SCRUB, BACKFILL;
+        UPLOAD_REAPER, BLOB_GC, SCRUB, BACKFILL, EVENT_PRUNE;
 
         /** The name in paths, logs and health: {@code upload-reaper}, {@code blob-gc}, ... */
         String id() {

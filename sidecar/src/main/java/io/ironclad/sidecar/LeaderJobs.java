@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Schedules the background jobs that only the leading replica runs (upload reaping, blob
- * collection) and cancels them before the coordination closes. Not {@code @Scheduled}: that
- * looks its bean up on every run and, during shutdown, would build a new coordination (and a
- * new ZooKeeper session that joins the election) for a context that is going away.
+ * collection, event pruning) and cancels them before the coordination closes. Not
+ * {@code @Scheduled}: that looks its bean up on every run and, during shutdown, would build a new
+ * coordination (and a new ZooKeeper session that joins the election) for a context that is going
+ * away.
  */
 @Context
 final class LeaderJobs {
@@ -27,14 +28,17 @@ final class LeaderJobs {
     private final List<ScheduledFuture<?>> scheduled;
 
     LeaderJobs(@Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, Coordination coordination,
-            BlobCollector collector, UploadReaper reaper,
+            BlobCollector collector, UploadReaper reaper, EventPruner pruner,
             @Value("${ironclad.gc.initial-delay:5m}") Duration gcDelay,
             @Value("${ironclad.gc.interval:1h}") Duration gcInterval,
             @Value("${ironclad.uploads.initial-delay:1m}") Duration reapDelay,
-            @Value("${ironclad.uploads.reap-interval:10m}") Duration reapInterval) {
+            @Value("${ironclad.uploads.reap-interval:10m}") Duration reapInterval,
+            @Value("${ironclad.events.initial-delay:10m}") Duration pruneDelay,
+            @Value("${ironclad.events.prune-interval:1h}") Duration pruneInterval) {
         scheduled = List.of(
                 scheduler.scheduleWithFixedDelay(gcDelay, gcInterval, () -> run(coordination, Job.BLOB_GC, collector::collect)),
-                scheduler.scheduleWithFixedDelay(reapDelay, reapInterval, () -> run(coordination, Job.UPLOAD_REAPER, reaper::reap)));
+                scheduler.scheduleWithFixedDelay(reapDelay, reapInterval, () -> run(coordination, Job.UPLOAD_REAPER, reaper::reap)),
+                scheduler.scheduleWithFixedDelay(pruneDelay, pruneInterval, () -> run(coordination, Job.EVENT_PRUNE, pruner::prune)));
     }
 
     @PreDestroy

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -100,17 +101,63 @@ final class Metadata {
         return update("DELETE FROM repository_blobs WHERE repository = ? AND digest = ?", repository, digest.toString()) > 0;
     }
 
-    /** Blobs linked to no repository and older than {@code before}: candidates for collection. */
+    /**
+     * Candidates for collection: blobs linked to no repository and older than {@code before}, and
+     * those a collector marked {@code collecting} and did not finish (it stopped or failed).
+     */
     List<BlobRow> unreferencedBlobs(Instant before, int limit) {
-        return query("SELECT digest, size, stored_key FROM blobs b WHERE created_at < ? AND NOT EXISTS"
+        return query("SELECT digest, size, stored_key FROM blobs b WHERE (created_at < ? OR collecting) AND NOT EXISTS"
                         + " (SELECT 1 FROM repository_blobs r WHERE r.digest = b.digest) ORDER BY digest",
                 rs -> new BlobRow(Digest.parse(rs.getString(1)), rs.getLong(2), rs.getString(3)), limit, before.toEpochMilli());
     }
 
-    /** Deletes a blob row unless a repository links it again; returns whether it was deleted. */
-    boolean deleteBlobIfUnreferenced(Digest digest) {
-        return update("DELETE FROM blobs WHERE digest = ? AND NOT EXISTS (SELECT 1 FROM repository_blobs r WHERE r.digest = ?)",
-                digest.toString(), digest.toString()) > 0;
+    /**
+     * Marks an unreferenced blob {@code collecting} so that no push relies on its bytes: if it is
+     * older than {@code before} and no push recorded an intent to store it since
+     * {@code intentsSince}, or if it is marked already. Returns whether it is marked now.
+     */
+    boolean markCollecting(Digest digest, Instant before, Instant intentsSince) {
+        String d = digest.toString();
+        return update("UPDATE blobs SET collecting = TRUE WHERE digest = ?"
+                + " AND NOT EXISTS (SELECT 1 FROM repository_blobs r WHERE r.digest = ?)"
+                + " AND (collecting OR (created_at < ? AND NOT EXISTS"
+                + " (SELECT 1 FROM blob_write_intents w WHERE w.digest = ? AND w.started_at >= ?)))",
+                d, d, before.toEpochMilli(), d, intentsSince.toEpochMilli()) > 0;
+    }
+
+    /** Clears the mark after the collector failed to delete the bytes (they may still be there). */
+    void unmarkCollecting(Digest digest) {
+        update("UPDATE blobs SET collecting = FALSE WHERE digest = ?", digest.toString());
+    }
+
+    /** Deletes the row of a blob whose bytes the collector deleted; returns whether it did. */
+    boolean deleteCollectedBlob(Digest digest) {
+        return update("DELETE FROM blobs WHERE digest = ? AND collecting", digest.toString()) > 0;
+    }
+
+    /** Records that this replica is about to store {@code digest}'s bytes; returns the intent's id. */
+    String beginBlobWrite(Digest digest) {
+        String id = UUID.randomUUID().toString();
+        update("INSERT INTO blob_write_intents (id, digest, started_at) VALUES (?, ?, ?)", id, digest.toString(), now());
+        return id;
+    }
+
+    void endBlobWrite(String intentId) {
+        update("DELETE FROM blob_write_intents WHERE id = ?", intentId);
+    }
+
+    /** Deletes intents left by replicas that died mid-push; returns how many. */
+    int deleteBlobWritesBefore(Instant before) {
+        return update("DELETE FROM blob_write_intents WHERE started_at < ?", before.toEpochMilli());
+    }
+
+    /**
+     * Whether a collector is deleting {@code digest}'s bytes. Reads the row FOR UPDATE, so a
+     * collector's mark that is under way but not committed is waited for rather than missed.
+     */
+    boolean blobCollecting(Digest digest) {
+        return queryOne("SELECT collecting FROM blobs WHERE digest = ? FOR UPDATE", rs -> rs.getBoolean(1), digest.toString())
+                .orElse(false);
     }
 
     // ------------------------------------------------------------------ manifests and tags
@@ -243,6 +290,13 @@ final class Metadata {
             }
             return null;
         });
+    }
+
+    /** Deletes up to {@code batch} of the oldest events recorded before {@code cutoff}; returns how many. */
+    int deleteEventsBefore(Instant cutoff, int batch) {
+        // a bounded batch keeps each transaction short on a table that may hold millions of rows
+        return update("DELETE FROM consistency_events WHERE id IN"
+                + " (SELECT id FROM consistency_events WHERE at < ? ORDER BY id LIMIT ?)", cutoff.toEpochMilli(), batch);
     }
 
     /** The most recent events, newest first. */

@@ -50,10 +50,13 @@ final class Registry {
     private final Metadata metadata;
     private final ObjectMapper json;
     private final Coordination coordination;
+    private final BlobWriteGuard writeGuard;
     private final long minChunk;
 
-    Registry(ConsistentStore store, Metadata metadata, ObjectMapper json, Coordination coordination, StorageDriver driver) {
+    Registry(ConsistentStore store, Metadata metadata, ObjectMapper json, Coordination coordination, BlobWriteGuard writeGuard,
+            StorageDriver driver) {
         this.coordination = requireNonNull(coordination, "coordination is null");
+        this.writeGuard = requireNonNull(writeGuard, "writeGuard is null");
         this.minChunk = driver.capabilities().minPartSize();
         this.store = requireNonNull(store, "store is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
@@ -94,7 +97,7 @@ final class Registry {
     /** Monolithic upload: streams {@code body} into the store, then records the blob. */
     BlobRow putBlob(String repository, Digest digest, Payload body) throws StorageException {
         ObjectKey key = blobKey(digest);
-        try (Coordination.DigestLock lock = coordination.lockForWrite(digest)) {
+        try (Coordination.DigestLock lock = coordination.lockForWrite(digest); BlobWriteGuard.Intent intent = writeGuard.begin(digest)) {
             StoredObject stored = store.put(key, Expectation.of(digest, body.size()), body);
             BlobRow row = new BlobRow(digest, stored.size(), key.value());
             metadata.recordBlob(repository, row);
@@ -157,7 +160,7 @@ final class Registry {
     BlobRow complete(SessionRow session, Digest digest) throws StorageException {
         ObjectKey key = blobKey(digest);
         Upload upload = resume(session);
-        try (Coordination.DigestLock lock = coordination.lockForWrite(digest)) {
+        try (Coordination.DigestLock lock = coordination.lockForWrite(digest); BlobWriteGuard.Intent intent = writeGuard.begin(digest)) {
             StoredObject stored = upload.complete(key, digest);
             BlobRow row = new BlobRow(digest, stored.size(), key.value());
             metadata.recordBlob(session.repository(), row);

@@ -110,6 +110,21 @@ abstract class AbstractOpsApiTest {
     }
 
     @Test
+    void eventsOlderThanTheRetentionArePrunedInBatchesAndNewerOnesStay() throws Exception {
+        List<ConsistencyEvent> old = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            old.add(event(Kind.RETRY, "swift", "old-" + i, 1, 5, now.minus(Duration.ofDays(15)).plusMillis(i)));
+        }
+        sidecar.bean(Metadata.class).insertEvents(old);
+        record(event(Kind.RETRY, "swift", "kept", 1, 5, now.minus(Duration.ofDays(13))),
+                event(Kind.TIMEOUT, "s3", "recent", 3, 900, now.minusSeconds(60)));
+
+        assertThat(sidecar.bean(EventPruner.class).prune()).as("events deleted (default retention 14d)").isEqualTo(2_500);
+        assertThat(keys("limit=10000")).containsExactly("recent", "kept");
+        assertThat(sidecar.bean(EventPruner.class).prune()).as("a second run finds nothing").isZero();
+    }
+
+    @Test
     void badParametersAre400WithAMessageNamingThem() throws Exception {
         assertBadRequest("/ops/consistency/events?kind=retries", "unknown event kind 'retries'; known kinds: freshness_fetch,");
         assertBadRequest("/ops/consistency/events?since=yesterday", "since=yesterday is neither an ISO-8601 instant");

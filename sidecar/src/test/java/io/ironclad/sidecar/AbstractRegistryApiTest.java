@@ -5,9 +5,13 @@ import static io.ironclad.sidecar.Oci.digest;
 import static io.ironclad.sidecar.Oci.errorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ironclad.driver.Digest;
 import io.ironclad.driver.ListRequest;
+import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.memory.InMemoryDrivers;
+import io.ironclad.tck.Await;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -15,6 +19,8 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -23,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +44,9 @@ abstract class AbstractRegistryApiTest {
     Sidecar sidecar;
 
     abstract String jdbcUrl();
+
+    /** A query counting sessions of this database that wait for a row lock on a SELECT ... FOR UPDATE. */
+    abstract String lockWaitQuery();
 
     @BeforeAll
     void start() throws Exception {
@@ -304,6 +314,100 @@ abstract class AbstractRegistryApiTest {
         assertThat(Oci.get(sidecar, "/v2/" + kept + "/blobs/" + digest(shared)).body()).isEqualTo(shared);
         Oci.pushMonolithic(sidecar, dropped, orphan);
         assertThat(Oci.get(sidecar, "/v2/" + dropped + "/blobs/" + digest(orphan)).body()).isEqualTo(orphan);
+    }
+
+    /**
+     * A replica cut off from ZooKeeper pushes under an in-process lock only; the database keeps its
+     * push and a collector on another replica apart. Both sides are played here through the
+     * metadata calls the other replica would make.
+     */
+    @Test
+    void theCollectorSkipsABlobBeingPushedAndAPushWaitsForACollectionUnderWay() throws Exception {
+        String repo = repo();
+        byte[] blob = bytes(700);
+        Digest d = pushedThenUnlinked(repo, blob);
+        ObjectKey key = Registry.blobKey(d);
+        Metadata metadata = sidecar.bean(Metadata.class);
+
+        String intent = metadata.beginBlobWrite(d);   // another replica is storing the same blob
+        sidecar.bean(BlobCollector.class).collect();
+        assertThat(driver.stat(key, ReadOptions.FRESH).size()).as("bytes of a blob being pushed").isEqualTo(700);
+        assertThat(metadata.findBlob(d)).isPresent();
+        metadata.endBlobWrite(intent);
+
+        // another replica's collector marked the blob and is deleting its bytes: a push of it waits
+        assertThat(metadata.markCollecting(d, Instant.now(), Instant.now())).isTrue();
+        ExecutorService pusher = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> push = pusher.submit(() -> Oci.pushMonolithic(sidecar, repo, blob));
+            int waits = Await.until("the push recorded its intent", Duration.ofSeconds(10), () -> intents(d) == 1);
+            assertThat(push.isDone()).as("push done while the blob is collecting (after %d waits)", waits).isFalse();
+            driver.delete(key);
+            assertThat(metadata.deleteCollectedBlob(d)).isTrue();
+            push.get(10, TimeUnit.SECONDS);
+        } finally {
+            pusher.shutdownNow();
+        }
+        assertThat(intents(d)).as("intent ended with the push").isZero();
+        assertThat(driver.stat(key, ReadOptions.FRESH).size()).as("the push stored the bytes again").isEqualTo(700);
+        assertThat(Oci.get(sidecar, "/v2/" + repo + "/blobs/" + d).body()).isEqualTo(blob);
+    }
+
+    @Test
+    void aCollectionLeftUnderWayIsFinishedByTheNextRunEvenWithAPushWaitingOnIt() throws Exception {
+        Digest d = pushedThenUnlinked(repo(), bytes(800));
+        Metadata metadata = sidecar.bean(Metadata.class);
+        assertThat(metadata.markCollecting(d, Instant.now(), Instant.now())).isTrue();   // a collector died here
+        String waiting = metadata.beginBlobWrite(d);   // a push waits for it: it must not hold the collection up
+
+        sidecar.bean(BlobCollector.class).collect();
+        metadata.endBlobWrite(waiting);
+        assertThat(metadata.findBlob(d)).isEmpty();
+        assertThat(keys("blobs/")).noneMatch(k -> k.endsWith(d.hex()));
+    }
+
+    @Test
+    void aPushSeesAMarkThatIsNotCommittedYetByWaitingForIt() throws Exception {
+        Digest d = pushedThenUnlinked(repo(), bytes(900));
+        Metadata metadata = sidecar.bean(Metadata.class);
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try (var collector = sidecar.bean(javax.sql.DataSource.class).getConnection()) {
+            collector.setAutoCommit(false);
+            try (var mark = collector.prepareStatement("UPDATE blobs SET collecting = TRUE WHERE digest = ?")) {
+                mark.setString(1, d.toString());
+                assertThat(mark.executeUpdate()).isEqualTo(1);
+            }
+            Future<Boolean> collecting = reader.submit(() -> metadata.blobCollecting(d));
+            Await.until("the push's read waits for the collector's row lock", Duration.ofSeconds(10), () -> count(lockWaitQuery()) > 0);
+            assertThat(collecting.isDone()).isFalse();
+            collector.commit();
+            assertThat(collecting.get(10, TimeUnit.SECONDS)).as("the mark, read once committed").isTrue();
+        } finally {
+            reader.shutdownNow();
+            metadata.unmarkCollecting(d);
+        }
+    }
+
+    /** Pushes {@code blob} to {@code repository} and deletes it there again: an unreferenced blob, as the collector finds it. */
+    private Digest pushedThenUnlinked(String repository, byte[] blob) {
+        Oci.pushMonolithic(sidecar, repository, blob);
+        assertThat(sidecar.send(sidecar.request("/v2/" + repository + "/blobs/" + digest(blob)).DELETE()).statusCode()).isEqualTo(202);
+        return Digest.parse(digest(blob));
+    }
+
+    private long intents(Digest digest) {
+        return count("SELECT COUNT(*) FROM blob_write_intents WHERE digest = '" + digest + "'");
+    }
+
+    private long count(String sql) {
+        try (var c = sidecar.bean(javax.sql.DataSource.class).getConnection(); var ps = c.prepareStatement(sql)) {
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -22,7 +22,7 @@ class CoordinationHealthIndicatorTest {
         Map<?, ?> details = (Map<?, ?>) result.getDetails();
         assertThat(details.get("mode")).isEqualTo("in-process");
         Map<?, ?> jobs = (Map<?, ?>) details.get("jobs");
-        assertThat(List.<Object>copyOf(jobs.keySet())).containsExactly("upload-reaper", "blob-gc", "scrub", "backfill");
+        assertThat(List.<Object>copyOf(jobs.keySet())).containsExactly("upload-reaper", "blob-gc", "scrub", "backfill", "event-prune");
         assertThat(jobs).allSatisfy((job, state) -> assertThat(((Map<?, ?>) state).get("role")).isEqualTo("leader"));
     }
 

@@ -16,20 +16,17 @@ import io.ironclad.driver.StorageDriver;
 import io.ironclad.sidecar.cli.Cli;
 import io.ironclad.swift.SwiftDriverConfig;
 import io.ironclad.swift.SwiftDrivers;
-import io.ironclad.tck.Await;
+import io.ironclad.tck.DockerRegistry;
 import io.ironclad.tck.OpsService;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,13 +66,10 @@ class DockerRegistryStoreOpsTest {
         try (StorageDriver raw = SwiftDrivers.create(config)) {
             List<byte[]> blobs = new ArrayList<>();
             byte[] large = bytes(6 * 1024 * 1024 + 4096);
-            Process registry = startRegistry(swift, container);
-            String url = registryUrl;
-            try {
+            try (DockerRegistry registry = DockerRegistry.start(peerStorage(swift, container), temp)) {
+                String url = registry.url().toString();
                 blobs.addAll(pushImage(url, "ops/one", bytes(2048), large));
                 blobs.addAll(pushImage(url, "ops/two", bytes(512 * 1024), bytes(300 * 1024)));
-            } finally {
-                stop(registry);
             }
             int total = blobs.size();
             byte[] victim = blobs.get(5);
@@ -110,14 +104,11 @@ class DockerRegistryStoreOpsTest {
             assertThat(repository.count("objects")).as("config, two layers and the manifest revision").isEqualTo(4);
             assertThat(repository.exitCode).isZero();
 
-            Process restarted = startRegistry(swift, container);
-            try {
-                HttpResponse<byte[]> pulled = HTTP.send(HttpRequest.newBuilder(URI.create(registryUrl + "/v2/ops/one/blobs/" + sha256(large)))
+            try (DockerRegistry restarted = DockerRegistry.start(peerStorage(swift, container), temp)) {
+                HttpResponse<byte[]> pulled = HTTP.send(HttpRequest.newBuilder(restarted.url().resolve("/v2/ops/one/blobs/" + sha256(large)))
                         .build(), HttpResponse.BodyHandlers.ofByteArray());
                 assertThat(pulled.statusCode()).isEqualTo(200);
                 assertThat(sha256(pulled.body())).as("docker-registry still serves the stamped DLO whole").isEqualTo(sha256(large));
-            } finally {
-                stop(restarted);
             }
         } finally {
             deleteAll(config);
@@ -210,56 +201,9 @@ class DockerRegistryStoreOpsTest {
         assertThat(finished.statusCode()).as("upload finish: %s", finished.body()).isEqualTo(201);
     }
 
-    private String registryUrl;
-
-    /** docker-registry with its Swift driver on {@code container}, on a free port; waits until it answers. */
-    Process startRegistry(OpsService swift, String container) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        registryUrl = "http://127.0.0.1:" + port;
-        Path config = temp.resolve("registry-" + port + ".yml");
-        Files.writeString(config, """
-                version: 0.1
-                log:
-                  level: warn
-                storage:
-                  swift:
-                    authurl: %s
-                    authversion: 1
-                    username: %s
-                    password: %s
-                    container: %s
-                    chunksize: 5242880
-                  redirect:
-                    disable: true
-                http:
-                  addr: 127.0.0.1:%d
-                """.formatted(swift.setting("IRONCLAD_SWIFT_AUTH_URL"), swift.setting("IRONCLAD_SWIFT_USER"),
-                swift.setting("IRONCLAD_SWIFT_KEY"), container, port));
-        Process process = new ProcessBuilder("docker-registry", "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(temp.resolve("registry-" + port + ".log").toFile()).start();
-        String url = registryUrl;
-        Await.until("docker-registry answers on " + url, Duration.ofSeconds(20), () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("docker-registry exited with " + process.exitValue() + "; see " + temp);
-            }
-            try {
-                return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v2/")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        });
-        return process;
-    }
-
-    static void stop(Process process) throws InterruptedException {
-        process.destroy();
-        process.waitFor();
+    private static DockerRegistry.SwiftStorage peerStorage(OpsService swift, String container) {
+        return new DockerRegistry.SwiftStorage(URI.create(swift.setting("IRONCLAD_SWIFT_AUTH_URL")), swift.setting("IRONCLAD_SWIFT_USER"),
+                swift.setting("IRONCLAD_SWIFT_KEY"), container);
     }
 
     /** Removes the test's containers' objects (the registry's DLO segments live beside its blobs). */

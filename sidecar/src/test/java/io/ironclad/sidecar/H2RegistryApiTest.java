@@ -9,4 +9,9 @@ class H2RegistryApiTest extends AbstractRegistryApiTest {
     String jdbcUrl() {
         return "jdbc:h2:mem:api-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     }
+
+    @Override
+    String lockWaitQuery() {
+        return "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL";
+    }
 }

@@ -10,4 +10,9 @@ class PostgresRegistryApiTest extends AbstractRegistryApiTest {
     String jdbcUrl() {
         return Postgres.freshSchemaUrl();
     }
+
+    @Override
+    String lockWaitQuery() {
+        return "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%'";
+    }
 }
