@@ -97,18 +97,29 @@ public final class OpsService {
         return dir.resolve("ops").resolve(script);
     }
 
-    /** Runs a command and returns its stdout; fails with its stderr if it fails or takes over 3 minutes. */
+    /**
+     * Runs a command and returns its stdout; fails with its output if it fails or takes over 3
+     * minutes. Both streams go to files, so a script that hangs (or leaves a child holding its
+     * stdout) fails the caller at the deadline instead of blocking a read forever.
+     */
     public static String run(List<String> command) {
         try {
+            Path out = Files.createTempFile("ops-service", ".out");
             Path err = Files.createTempFile("ops-service", ".err");
-            Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            boolean finished = process.waitFor(3, TimeUnit.MINUTES);
+            if (!finished) {
                 process.destroyForcibly();
-                throw new IllegalStateException(command + " failed: " + Files.readString(err) + out);
             }
+            String stdout = Files.readString(out);
+            String stderr = Files.readString(err);
+            Files.deleteIfExists(out);
             Files.deleteIfExists(err);
-            return out;
+            if (!finished || process.exitValue() != 0) {
+                throw new IllegalStateException(command + (finished ? " failed (exit " + process.exitValue() + "): " : " still running after 3 minutes: ")
+                        + stderr + stdout);
+            }
+            return stdout;
         } catch (IOException e) {
             throw new IllegalStateException(command + " failed", e);
         } catch (InterruptedException e) {

@@ -14,10 +14,9 @@ import io.ironclad.driver.ConsistencyTimeoutException;
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.IntegrityException;
 import io.ironclad.driver.ObjectKey;
-import io.ironclad.tck.Await;
+import io.ironclad.tck.DockerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -58,18 +56,16 @@ class DistributionDloFaultTest {
         Digest digest = SwiftReplicaFaultTest.sha256(blob);
         ObjectKey key = ObjectKey.of("files/docker/registry/v2/blobs/sha256/" + digest.hex().substring(0, 2) + "/" + digest.hex() + "/data");
 
-        Process registry = startRegistry(aio);
         boolean containerServerDown = false;
-        try {
+        try (DockerRegistry registry = DockerRegistry.start(
+                new DockerRegistry.SwiftStorage(aio.authUrl(), aio.user(), aio.key(), CONTAINER), temp)) {
             aio.stopServer(STALE_CONTAINER_SERVER);
             containerServerDown = true;
-            push(registryUrl, "dlo/" + UUID.randomUUID(), blob, digest);
+            push(registry.url().toString(), "dlo/" + UUID.randomUUID(), blob, digest);
         } finally {
             if (containerServerDown) {
                 aio.startServer(STALE_CONTAINER_SERVER);
             }
-            registry.destroy();
-            registry.waitFor();
         }
 
         RawSwift affinity = new RawSwift(aio.affinityAuthUrl(), aio.user(), aio.key());
@@ -115,49 +111,6 @@ class DistributionDloFaultTest {
         long freshness = events.stream().filter(e -> e.kind() == ConsistencyEvent.Kind.FRESHNESS_FETCH).count();
         System.out.printf("[swift faults] distribution DLO, %s mode: ConsistentStore %s after %d retries, %d freshness fetches%n",
                 mode, outcome, retries, freshness);
-    }
-
-    private String registryUrl;
-
-    private Process startRegistry(SwiftAio aio) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        registryUrl = "http://127.0.0.1:" + port;
-        Path config = temp.resolve("registry.yml");
-        Files.writeString(config, """
-                version: 0.1
-                log:
-                  level: warn
-                storage:
-                  swift:
-                    authurl: %s
-                    authversion: 1
-                    username: %s
-                    password: %s
-                    container: %s
-                    chunksize: 5242880
-                  redirect:
-                    disable: true
-                http:
-                  addr: 127.0.0.1:%d
-                """.formatted(aio.authUrl(), aio.user(), aio.key(), CONTAINER, port));
-        Process process = new ProcessBuilder("docker-registry", "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(temp.resolve("registry.log").toFile()).start();
-        HttpClient client = HttpClient.newHttpClient();
-        Await.until("docker-registry answers on " + registryUrl, Duration.ofSeconds(20), () -> {
-            try {
-                return client.send(HttpRequest.newBuilder(URI.create(registryUrl + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        });
-        return process;
     }
 
     /** A monolithic blob upload through the OCI distribution API: POST an upload, PUT the bytes with the digest. */

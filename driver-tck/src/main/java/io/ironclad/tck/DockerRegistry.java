@@ -1,0 +1,125 @@
+package io.ironclad.tck;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The peer registry of the integration tests: the Debian {@code docker-registry} package (CNCF
+ * distribution 2.8.2) with its Swift driver, configured as {@code ../shared/BACKENDS.md} records,
+ * on a free port. {@link #start} returns once {@code /v2/} answers 200; {@link #close} stops it.
+ */
+public final class DockerRegistry implements AutoCloseable {
+
+    /** Where the registry keeps its blobs: a Swift TempAuth (v1) endpoint and one container. */
+    public record SwiftStorage(URI authUrl, String user, String key, String container) {
+        public SwiftStorage {
+            requireNonNull(authUrl, "authUrl is null");
+            requireNonNull(user, "user is null");
+            requireNonNull(key, "key is null");
+            requireNonNull(container, "container is null");
+        }
+    }
+
+    private static final Duration START_DEADLINE = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Process process;
+    private final URI url;
+    private final Path log;
+
+    private DockerRegistry(Process process, URI url, Path log) {
+        this.process = process;
+        this.url = url;
+        this.log = log;
+    }
+
+    /** Writes {@code registry-PORT.yml} and its log under {@code workDir} and starts the registry on {@code storage}. */
+    public static DockerRegistry start(SwiftStorage storage, Path workDir) throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path config = workDir.resolve("registry-" + port + ".yml");
+        Files.writeString(config, """
+                version: 0.1
+                log:
+                  level: warn
+                storage:
+                  swift:
+                    authurl: %s
+                    authversion: 1
+                    username: %s
+                    password: %s
+                    container: %s
+                    chunksize: 5242880
+                  redirect:
+                    disable: true
+                http:
+                  addr: 127.0.0.1:%d
+                  secret: ironclad-tests
+                """.formatted(storage.authUrl(), storage.user(), storage.key(), storage.container(), port));
+        Path log = workDir.resolve("registry-" + port + ".log");
+        Process process = new ProcessBuilder("docker-registry", "serve", config.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        DockerRegistry registry = new DockerRegistry(process, URI.create("http://127.0.0.1:" + port), log);
+        try {
+            Await.until("docker-registry answers on " + registry.url, START_DEADLINE, registry::answers);
+        } catch (AssertionError | RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        return registry;
+    }
+
+    /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
+    public URI url() {
+        return url;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    private boolean answers() {
+        if (!process.isAlive()) {
+            throw new AssertionError("docker-registry exited with " + process.exitValue() + "; see " + log);
+        }
+        return answersV2(url);
+    }
+
+    /** Whether the registry at {@code url} (any OCI registry: the peer or a sidecar) answers 200 on {@code /v2/} now. */
+    public static boolean answersV2(URI url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(url.resolve("/v2/")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops the registry (SIGTERM, then SIGKILL after 15 s). */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
