@@ -9,7 +9,8 @@
 # SWIFT_AUTH_URL defaults to $IRONCLAD_SWIFT_AUTH_URL (as aio.sh prints it); use the read-affinity
 # proxy's URL ($IRONCLAD_SWIFT_AFFINITY_AUTH_URL) for container-lag/object-behind. Needs
 # chaos-tests/target/ironclad-chaos.jar and sidecar/target/ironclad-sidecar.jar.
-# Ports 18090-18093. CHAOS_CLIENTS sets the number of concurrent clients (default 4).
+# Ports CHAOS_PORT_BASE..+3 (default 18090-18093), so runs on separate all-in-ones can go at once.
+# CHAOS_CLIENTS sets the number of concurrent clients (default 4).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LOG_NAME=side-by-side
@@ -18,9 +19,13 @@ scenario=$(realpath "$1") ops=$2 seed=$3 work=$4
 auth=${5:-${IRONCLAD_SWIFT_AUTH_URL:?set IRONCLAD_SWIFT_AUTH_URL or pass it}}
 user=${IRONCLAD_SWIFT_USER:-test:tester} key=${IRONCLAD_SWIFT_KEY:-testing}
 upstream=${auth%/auth/*} auth_path=/auth/${auth#*/auth/}
-proxy_port=18090 sidecar_port=18091 peer_port=18092 peer_proxy_port=$proxy_port run_id=$(date +%s)
+base=${CHAOS_PORT_BASE:-18090}
+proxy_port=$base sidecar_port=$((base + 1)) peer_port=$((base + 2)) peer_proxy_port=$base run_id=$(date +%s)
 has_actions=$(python3 -c 'import json,sys; print(bool(json.load(open(sys.argv[1])).get("actions")))' "$scenario")
 mkdir -p "$work"
+# Private copies: a rebuild during a long run replaces the jars in place under the running JVMs.
+cp chaos-tests/target/ironclad-chaos.jar sidecar/target/ironclad-sidecar.jar "$work/"
+chaos_jar=$work/ironclad-chaos.jar sidecar_jar=$work/ironclad-sidecar.jar
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -29,13 +34,13 @@ up() {  # URL WHAT: until the URL answers 2xx, for up to 120 s
   wait_for "curl -sf -o /dev/null $1" 120 || die "$2 not ready at $1; see $work/*.log"
 }
 
-java -jar chaos-tests/target/ironclad-chaos.jar proxy --upstream "$upstream" --listen $proxy_port --scenario "$scenario" \
+java -jar "$chaos_jar" proxy --upstream "$upstream" --listen $proxy_port --scenario "$scenario" \
   >"$work/proxy.log" 2>&1 & pids+=($!)
 up "http://127.0.0.1:$proxy_port/_chaos/injected" "fault proxy"   # the registries authenticate at start
 at_once=()
 if [ "$has_actions" = False ]; then
-  peer_proxy_port=18093
-  java -jar chaos-tests/target/ironclad-chaos.jar proxy --upstream "$upstream" --listen $peer_proxy_port --scenario "$scenario" \
+  peer_proxy_port=$((base + 3))
+  java -jar "$chaos_jar" proxy --upstream "$upstream" --listen $peer_proxy_port --scenario "$scenario" \
     >"$work/peer-proxy.log" 2>&1 & pids+=($!)
   up "http://127.0.0.1:$peer_proxy_port/_chaos/injected" "peer fault proxy"
   at_once=(--peer-proxy "http://127.0.0.1:$peer_proxy_port")
@@ -44,7 +49,7 @@ java -Xmx512m -Dmicronaut.server.port=$sidecar_port -Dironclad.data-dir="$work/s
   -Dironclad.driver.type=swift -Dironclad.driver.swift.auth-url="http://127.0.0.1:$proxy_port$auth_path" \
   -Dironclad.driver.swift.user="$user" -Dironclad.driver.swift.key="$key" \
   -Dironclad.driver.swift.container="chaos-$run_id" -Dironclad.driver.swift.segment-size=1048576 \
-  -Dironclad.consistency.timeout=15s -jar sidecar/target/ironclad-sidecar.jar serve >"$work/sidecar.log" 2>&1 & pids+=($!)
+  -Dironclad.consistency.timeout=15s -jar "$sidecar_jar" serve >"$work/sidecar.log" 2>&1 & pids+=($!)
 cat >"$work/registry.yml" <<YAML
 version: 0.1
 log:
@@ -70,6 +75,6 @@ up "http://127.0.0.1:$peer_port/v2/" "docker-registry"
 
 swift_dir=()
 [ -n "${IRONCLAD_SWIFT_DIR:-}" ] && swift_dir=(--swift-dir "$IRONCLAD_SWIFT_DIR")
-java -jar chaos-tests/target/ironclad-chaos.jar run --target "http://127.0.0.1:$sidecar_port" \
+java -jar "$chaos_jar" run --target "http://127.0.0.1:$sidecar_port" \
   --peer-target "http://127.0.0.1:$peer_port" --proxy "http://127.0.0.1:$proxy_port" \
   --ops "$ops" --seed "$seed" --clients "${CHAOS_CLIENTS:-4}" --scenario "$scenario" --report "$work/report.json" "${swift_dir[@]}" "${at_once[@]}"

@@ -10,6 +10,9 @@
 #   aio.sh replicate-once DIR   run object/container/account replicators once (heals replicas)
 #   aio.sh update-once DIR      run object/container updaters once (sends async container updates)
 #
+# IRONCLAD_SWIFT_PORT_OFFSET=N (at start) adds N to every port below, so several all-in-ones run
+# side by side (e.g. 100: proxies 8180/8181); DIR remembers it for the other verbs.
+#
 # Layout: 4 object servers (zones 1-4), 3 container and 3 account servers (zones 1-3), rings
 # of part power 6 with 3 replicas. Proxy 127.0.0.1:8080 reads replicas in random order;
 # proxy 127.0.0.1:8081 reads the zone-1 replica first (read affinity) so a stale zone-1
@@ -19,18 +22,18 @@
 set -euo pipefail
 
 PY=/usr/bin/python3   # the swift modules live in Debian's python, not in a pyenv one on PATH
-MEMCACHED_PORT=11211
-PROXY_PORT=8080
-AFFINITY_PROXY_PORT=8081
 USER_NAME=test:tester
 USER_KEY=testing
 
-declare -A PORT=(
-  [object-1]=6210 [object-2]=6220 [object-3]=6230 [object-4]=6240
-  [container-1]=6211 [container-2]=6221 [container-3]=6231
-  [account-1]=6212 [account-2]=6222 [account-3]=6232
-  [proxy]=$PROXY_PORT [proxy-affinity]=$AFFINITY_PROXY_PORT [memcached]=$MEMCACHED_PORT
-)
+set_ports() {  # offset
+  MEMCACHED_PORT=$((11211 + $1)) PROXY_PORT=$((8080 + $1)) AFFINITY_PROXY_PORT=$((8081 + $1))
+  declare -gA PORT=(
+    [object-1]=$((6210 + $1)) [object-2]=$((6220 + $1)) [object-3]=$((6230 + $1)) [object-4]=$((6240 + $1))
+    [container-1]=$((6211 + $1)) [container-2]=$((6221 + $1)) [container-3]=$((6231 + $1))
+    [account-1]=$((6212 + $1)) [account-2]=$((6222 + $1)) [account-3]=$((6232 + $1))
+    [proxy]=$PROXY_PORT [proxy-affinity]=$AFFINITY_PROXY_PORT [memcached]=$MEMCACHED_PORT
+  )
+}
 STORAGE_SERVERS=(object-1 object-2 object-3 object-4 container-1 container-2 container-3 account-1 account-2 account-3)
 
 LOG_NAME=aio
@@ -157,15 +160,11 @@ EOF
 }
 
 build_rings() {
-  "$PY" - "$DIR/etc" <<'EOF'
+  "$PY" - "$DIR/etc" "${PORT[object-1]}" "${PORT[container-1]}" "${PORT[account-1]}" <<'EOF'
 import sys
 from swift.common.ring import RingBuilder
-etc = sys.argv[1]
-layout = {
-    'object': [6210, 6220, 6230, 6240],
-    'container': [6211, 6221, 6231],
-    'account': [6212, 6222, 6232],
-}
+etc, first = sys.argv[1], dict(zip(('object', 'container', 'account'), map(int, sys.argv[2:5])))
+layout = {kind: [first[kind] + 10 * zone for zone in range(4 if kind == 'object' else 3)] for kind in first}
 for kind, ports in layout.items():
     builder = RingBuilder(6, 3, 0)
     for zone, port in enumerate(ports, start=1):
@@ -206,8 +205,10 @@ is_up() {  # servers are up when their port listens; the logger when its pid liv
 }
 
 start_one() {
-  local name=$1
-  if [ -n "$(pid_of "$name")" ] && is_up "$name"; then return 0; fi
+  local name=$1 pid
+  pid=$(pid_of "$name")
+  # alive but maybe not listening yet (a slow start under load): starting a second one would lose the port race
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then return 0; fi
   # a port held by a process this DIR did not start (another all-in-one, another service)
   [ "$name" = logger ] || ! port_open "${PORT[$name]}" || die "port ${PORT[$name]} for $name is taken by a process not started under $DIR"
   # shellcheck disable=SC2046
@@ -333,6 +334,8 @@ cmd_daemons_once() {  # verb kinds...
 verb=$1
 mkdir -p "$2"
 DIR=$(cd "$2" && pwd)
+[ -f "$DIR/port-offset" ] || echo "${IRONCLAD_SWIFT_PORT_OFFSET:-0}" > "$DIR/port-offset"
+set_ports "$(cat "$DIR/port-offset")"
 case $verb in
   start) cmd_start ;;
   stop) cmd_stop ;;

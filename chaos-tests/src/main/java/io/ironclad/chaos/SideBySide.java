@@ -60,7 +60,7 @@ final class SideBySide {
         for (Target target : targets) {
             Map<String, Long> injectedBefore = injected.get();
             Map<String, Long> eventsBefore = target.events();
-            WorkloadRunner.Result result = WorkloadRunner.run(target, workload, new ActionSchedule(scenario.actions(), control));
+            WorkloadRunner.Result result = WorkloadRunner.run(target, workload, ActionSchedule.of(scenario, control));
             Map<String, Long> events = Injections.delta(eventsBefore, target.events());
             reports.add(Checker.check(target.label(), target.describe(), result.records(), result.wallNanos(),
                     Injections.delta(injectedBefore, injected.get()), events, result.actions()));

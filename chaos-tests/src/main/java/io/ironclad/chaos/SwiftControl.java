@@ -30,17 +30,25 @@ final class SwiftControl {
         throw new IllegalStateException("ops/swift/aio.sh not found above " + Path.of("").toAbsolutePath() + "; pass --aio");
     }
 
-    /** Runs the action; throws if the script fails or takes over two minutes. */
+    /** Runs the action; throws if the script fails or takes over two minutes (its output goes to a file, so a hang cannot block a read). */
     void run(Action action) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(script.toString(), action.verb(), dir.toString()));
         if (!action.server().isEmpty()) {
             command.add(action.server());
         }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IOException(command + " failed: " + new String(output, StandardCharsets.UTF_8));
+        Path output = Files.createTempFile("chaos-action", ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            boolean finished = process.waitFor(2, TimeUnit.MINUTES);
+            if (!finished) {
+                process.destroyForcibly();
+            }
+            if (!finished || process.exitValue() != 0) {
+                throw new IOException(command + (finished ? " failed: " : " still running after 2 minutes: ")
+                        + Files.readString(output, StandardCharsets.UTF_8));
+            }
+        } finally {
+            Files.deleteIfExists(output);
         }
     }
 }

@@ -23,11 +23,19 @@ final class WorkloadRunner {
     static Result run(SideBySide.Target target, Workload workload, ActionSchedule schedule) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
-        History history = new History(schedule::reached);
+        long started = System.nanoTime();
+        long every = Math.max(100, workload.operations() / 20);
+        History history = new History(n -> {
+            schedule.reached(n);
+            if (n % every == 0) {   // a long run shows it is alive, on stderr (the table goes to stdout)
+                double seconds = (System.nanoTime() - started) / 1e9;
+                System.err.printf("[chaos] %s: %d of %d operations in %.0f s (%.1f/s)%n", target.label(), n, workload.operations(),
+                        seconds, n / seconds);
+            }
+        });
         SharedLayers shared = new SharedLayers(workload.seed(), workload.sizes());
         SplittableRandom master = new SplittableRandom(workload.seed());
         ExecutorService pool = Executors.newFixedThreadPool(workload.clients());
-        long started = System.nanoTime();
         try {
             List<Future<?>> clients = new ArrayList<>();
             for (int id = 0; id < workload.clients(); id++) {

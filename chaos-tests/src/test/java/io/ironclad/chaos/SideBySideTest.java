@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ironclad.tck.Await;
+import io.ironclad.tck.DockerRegistry;
 import io.ironclad.tck.OpsService;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +37,7 @@ class SideBySideTest {
 
     private final List<Process> processes = new ArrayList<>();
     private final List<FaultProxy> proxies = new ArrayList<>();
+    private final List<DockerRegistry> peers = new ArrayList<>();
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -48,6 +47,7 @@ class SideBySideTest {
                 process.destroyForcibly();
             }
         }
+        peers.forEach(DockerRegistry::close);
         for (FaultProxy proxy : proxies) {
             proxy.close();
         }
@@ -68,7 +68,6 @@ class SideBySideTest {
         URI ironclad = startSidecar(root, work, ironcladProxy.uri().resolve(authUrl.getPath()), swift);
         URI peer = startPeer(work, peerProxy.uri().resolve(authUrl.getPath()), swift);
         awaitReady(ironclad);
-        awaitReady(peer);
 
         Workload workload = Workload.defaults(4, OPERATIONS, 7);
         ChaosReport report = SideBySide.runAtOnce(List.of(new SideBySide.Target("ironclad", ironclad), new SideBySide.Target("peer", peer)),
@@ -113,29 +112,10 @@ class SideBySideTest {
     }
 
     private URI startPeer(Path work, URI authUrl, OpsService swift) throws IOException {
-        int port = freePort();
-        Path config = work.resolve("registry.yml");
-        Files.writeString(config, """
-                version: 0.1
-                log:
-                  level: warn
-                storage:
-                  swift:
-                    authurl: %s
-                    authversion: 1
-                    username: %s
-                    password: %s
-                    container: chaos-peer-%s
-                    chunksize: 5242880
-                  redirect:
-                    disable: true
-                http:
-                  addr: 127.0.0.1:%d
-                  secret: chaos-side-by-side
-                """.formatted(authUrl, swift.setting("IRONCLAD_SWIFT_USER"), swift.setting("IRONCLAD_SWIFT_KEY"),
-                work.getFileName(), port));
-        start(List.of("/usr/bin/docker-registry", "serve", config.toString()), work.resolve("registry.log"));
-        return URI.create("http://127.0.0.1:" + port);
+        DockerRegistry peer = DockerRegistry.start(new DockerRegistry.SwiftStorage(authUrl, swift.setting("IRONCLAD_SWIFT_USER"),
+                swift.setting("IRONCLAD_SWIFT_KEY"), "chaos-peer-" + work.getFileName()), work);
+        peers.add(peer);
+        return peer.url();
     }
 
     private void start(List<String> command, Path log) throws IOException {
@@ -143,18 +123,9 @@ class SideBySideTest {
     }
 
     private void awaitReady(URI registry) {
-        HttpClient http = HttpClient.newHttpClient();
         Await.until(registry + "/v2/ answers 200", START_DEADLINE, () -> {
             processes.forEach(p -> assertThat(p.isAlive()).as("started process " + p.info().command().orElse("?")).isTrue());
-            try {
-                return http.send(HttpRequest.newBuilder(registry.resolve("/v2/")).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            return DockerRegistry.answersV2(registry);
         });
     }
 
