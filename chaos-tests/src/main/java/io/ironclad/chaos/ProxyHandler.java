@@ -284,6 +284,11 @@ final class ProxyHandler implements HttpHandler {
     }
 
     private static void reply(HttpExchange exchange, int status, byte[] body, String type) throws IOException {
+        // Read the request body first: the JDK server resets a connection closed with a large unread body,
+        // and the reset can reach the client before the answer does (a cut connection, not the injected status).
+        try (InputStream request = exchange.getRequestBody()) {
+            request.transferTo(OutputStream.nullOutputStream());
+        }
         exchange.getResponseHeaders().set("Content-Type", type);
         if (exchange.getRequestMethod().equals("HEAD") || body.length == 0) {
             exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
