@@ -144,7 +144,9 @@ final class RegistryController {
         String digest = request.getParameters().get("digest");
         if (digest != null) {
             Digest expected = OciGrammar.digest(digest);
-            registry.putBlob(name, expected, spooler.payload(request, body));
+            try (Spooler.RequestPayload payload = spooler.payload(request, body)) {
+                registry.putBlob(name, expected, payload);
+            }
             return blobCreated(name, expected);
         }
         SessionRow session = registry.startUpload(name);
@@ -156,8 +158,9 @@ final class RegistryController {
         RegistryPath.UploadSession upload = uploadSession(RegistryPath.parse(path), "PATCH");
         SessionRow session = registry.session(upload.name(), upload.id());
         Optional<Long> start = contentRangeStart(request.getHeaders().get("Content-Range"), session);
-        SessionRow next = registry.append(session, start, spooler.payload(request, body));
-        return uploadAccepted(HttpResponse.accepted(), next);
+        try (Spooler.RequestPayload payload = spooler.payload(request, body)) {
+            return uploadAccepted(HttpResponse.accepted(), registry.append(session, start, payload));
+        }
     }
 
     @Put("/{+path}")
@@ -177,7 +180,10 @@ final class RegistryController {
         Digest digest = OciGrammar.digest(request.getParameters().get("digest"));
         SessionRow session = registry.session(upload.name(), upload.id());
         Optional<Long> start = contentRangeStart(request.getHeaders().get("Content-Range"), session);
-        SessionRow appended = registry.append(session, start, spooler.payload(request, body));
+        SessionRow appended;
+        try (Spooler.RequestPayload payload = spooler.payload(request, body)) {
+            appended = registry.append(session, start, payload);
+        }
         registry.complete(appended, digest);
         return blobCreated(upload.name(), digest);
     }

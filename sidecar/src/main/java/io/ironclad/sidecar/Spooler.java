@@ -17,53 +17,127 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Turns a request body into a {@link Payload}. With a Content-Length the body streams straight to
- * the store (it can be read once; a driver retry that needs it again fails and the client
- * retries). Without one (chunked transfer encoding) the body is spooled to a temporary file first,
- * because a payload's size must be known before the first byte is sent.
+ * Turns a request body into a {@link RequestPayload}. A body of at most
+ * {@code ironclad.uploads.replay-max-bytes} (or of unknown length: chunked transfer encoding) is
+ * spooled to a temporary file first, so a driver can send it again after a transient backend
+ * failure; a larger one streams straight to the store and can be read once (a retry that needs
+ * it again fails, and the client resends).
  */
 @Singleton
 final class Spooler {
 
+    /** A request body as a payload; closing it removes its temporary file, if any. */
+    interface RequestPayload extends Payload, AutoCloseable {
+        @Override
+        void close();
+    }
+
     private final Path tempDir;
     private final long minPartSize;
+    private final long replayMaxBytes;
 
-    Spooler(@Value("${ironclad.data-dir:./data}") String dataDir, StorageDriver driver) {
+    Spooler(@Value("${ironclad.data-dir:./data}") String dataDir, StorageDriver driver,
+            @Value("${ironclad.uploads.replay-max-bytes:33554432}") long replayMaxBytes) {
         this.tempDir = Path.of(dataDir).resolve("tmp");
         this.minPartSize = driver.capabilities().minPartSize();
+        this.replayMaxBytes = replayMaxBytes;
     }
 
     long minPartSize() {
         return minPartSize;
     }
 
-    Payload payload(HttpRequest<?> request, @Nullable InputStream body) {
+    RequestPayload payload(HttpRequest<?> request, @Nullable InputStream body) {
         long length = request.getContentLength();
         if (body == null || length == 0) {
-            return Payload.ofBytes(new byte[0]);
+            return new InMemory(new byte[0]);
         }
-        if (length > 0) {
-            AtomicBoolean opened = new AtomicBoolean();
-            return Payload.of(length, () -> {
-                if (!opened.compareAndSet(false, true)) {
-                    throw new PayloadConsumedException("request body cannot be replayed: it was streamed to the store once already");
-                }
-                return new ExactLengthInputStream(body, length);
-            });
+        if (length < 0) {
+            return spool(body);
         }
-        return spool(body);
+        if (length <= replayMaxBytes) {
+            return spool(new ExactLengthInputStream(body, length));
+        }
+        return new StreamedOnce(body, length);
     }
 
-    private Payload spool(InputStream body) {
+    private RequestPayload spool(InputStream body) {
+        Path file = null;
         try {
             Files.createDirectories(tempDir);
-            Path file = Files.createTempFile(tempDir, "chunk-", ".tmp");
-            file.toFile().deleteOnExit();
+            file = Files.createTempFile(tempDir, "body-", ".tmp");
             Files.copy(body, file, StandardCopyOption.REPLACE_EXISTING);
-            long size = Files.size(file);
-            return Payload.of(size, () -> new DeletingInputStream(Files.newInputStream(file), file));
+            return new Spooled(file, Files.size(file));
         } catch (IOException e) {
+            deleteQuietly(file);
             throw new UncheckedIOException("spooling request body: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(@Nullable Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("removing spooled request body " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private record InMemory(byte[] bytes) implements RequestPayload {
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public InputStream open() {
+            return new java.io.ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private record Spooled(Path file, long size) implements RequestPayload {
+        @Override
+        public InputStream open() throws IOException {
+            return Files.newInputStream(file);
+        }
+
+        @Override
+        public void close() {
+            deleteQuietly(file);
+        }
+    }
+
+    private static final class StreamedOnce implements RequestPayload {
+        private final InputStream body;
+        private final long length;
+        private final AtomicBoolean opened = new AtomicBoolean();
+
+        StreamedOnce(InputStream body, long length) {
+            this.body = body;
+            this.length = length;
+        }
+
+        @Override
+        public long size() {
+            return length;
+        }
+
+        @Override
+        public InputStream open() throws PayloadConsumedException {
+            if (!opened.compareAndSet(false, true)) {
+                throw new PayloadConsumedException("request body cannot be replayed: it was streamed to the store once already");
+            }
+            return new ExactLengthInputStream(body, length);
+        }
+
+        @Override
+        public void close() {
         }
     }
 
@@ -114,21 +188,6 @@ final class Spooler {
             }
             remaining -= n;
             return n;
-        }
-    }
-
-    private static final class DeletingInputStream extends java.io.FilterInputStream {
-        private final Path file;
-
-        DeletingInputStream(InputStream in, Path file) {
-            super(in);
-            this.file = file;
-        }
-
-        @Override
-        public void close() throws IOException {
-            super.close();
-            Files.deleteIfExists(file);
         }
     }
 }
