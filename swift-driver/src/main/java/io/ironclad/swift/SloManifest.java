@@ -43,6 +43,24 @@ final class SloManifest {
         }
     }
 
+    /** The segment paths ({@code /container/object}) a manifest of {@code parts} names, in order. */
+    static List<String> segmentPaths(List<PartInfo> parts) {
+        return parts.stream().filter(part -> part.size() > 0).map(part -> "/" + part.location()).toList();
+    }
+
+    /** The segment paths named by a stored manifest, as {@code GET ?multipart-manifest=get} returns it. */
+    static List<String> storedSegmentPaths(byte[] stored) {
+        try {
+            List<String> paths = new java.util.ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode segment : JSON.readTree(stored)) {
+                paths.add(segment.path("name").asText());
+            }
+            return paths;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable SLO manifest: " + e.getMessage(), e);
+        }
+    }
+
     /** Whether {@code parts} hold any byte; a manifest needs at least one non-empty segment. */
     static boolean hasBytes(List<PartInfo> parts) {
         return parts.stream().anyMatch(part -> part.size() > 0);

@@ -2,6 +2,7 @@ package io.ironclad.swift;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ironclad.driver.ObjectAlreadyExistsException;
 import io.ironclad.driver.ObjectInfo;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectNotFoundException;
@@ -105,9 +106,15 @@ final class SwiftObjectWriter implements ObjectWriter {
         long size = state().size();
         if (SloManifest.hasBytes(parts)) {
             byte[] manifest = SloManifest.json(parts);
-            headers = driver.putObject(driver.config().container(), target.value(), target, "multipart-manifest=put",
-                    PayloadPublisher.of(Payload.ofBytes(manifest)), options.userMetadata(), options.createOnly(),
-                    "PUT manifest of upload " + uploadId);
+            try {
+                headers = driver.putObject(driver.config().container(), target.value(), target, "multipart-manifest=put",
+                        PayloadPublisher.of(Payload.ofBytes(manifest)), options.userMetadata(), options.createOnly(),
+                        "PUT manifest of upload " + uploadId);
+            } catch (ObjectAlreadyExistsException e) {
+                // An earlier attempt of this commit may have stored the manifest and lost its answer. Then
+                // the object is made of our segments: report it committed, for a cancel would delete them.
+                headers = driver.manifestOf(target, SloManifest.segmentPaths(parts)).orElseThrow(() -> e);
+            }
         } else {
             headers = driver.putObject(driver.config().container(), target.value(), target, null,
                     PayloadPublisher.of(Payload.ofBytes(new byte[0])), options.userMetadata(), options.createOnly(), "PUT empty upload " + uploadId);

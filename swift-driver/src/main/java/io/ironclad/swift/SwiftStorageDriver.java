@@ -248,6 +248,29 @@ final class SwiftStorageDriver implements StorageDriver {
         }
     }
 
+    /**
+     * The headers of the Static Large Object at {@code key} on the newest replica if its manifest
+     * names exactly {@code segmentPaths}; empty if the key is missing, not an SLO, or made of
+     * other segments.
+     */
+    Optional<HttpHeaders> manifestOf(ObjectKey key, List<String> segmentPaths) throws StorageException {
+        HttpResponse<Void> head = http.send(key, "HEAD", session -> readRequest(session, key, ReadOptions.FRESH, false)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding(), () -> false);
+        if (head.statusCode() == 404 || !head.headers().firstValue("X-Static-Large-Object").orElse("").equalsIgnoreCase("true")) {
+            return Optional.empty();   // only a manifest is read whole below: a plain object could be large
+        }
+        if (!SwiftErrors.isSuccess(head.statusCode())) {
+            throw SwiftErrors.forStatus(NAME, key, "HEAD", SwiftErrors.Request.READ, head.statusCode());
+        }
+        HttpResponse<byte[]> manifest = http.send(key, "GET manifest", session -> HttpRequest.newBuilder(
+                        SwiftHttp.objectUri(session, config.container(), key.value(), "multipart-manifest=get"))
+                .header("X-Auth-Token", session.token()).header("X-Newest", "true").GET(), HttpResponse.BodyHandlers.ofByteArray(), () -> false);
+        if (!SwiftErrors.isSuccess(manifest.statusCode())) {
+            throw SwiftErrors.forStatus(NAME, key, "GET manifest", SwiftErrors.Request.READ, manifest.statusCode());
+        }
+        return SloManifest.storedSegmentPaths(manifest.body()).equals(segmentPaths) ? Optional.of(head.headers()) : Optional.empty();
+    }
+
     /** Whether an object exists on the newest replica ({@code X-Newest}). */
     boolean existsFresh(String container, String object, ObjectKey errorKey) throws StorageException {
         HttpResponse<Void> response = http.send(errorKey, "HEAD " + container + "/" + object, session -> HttpRequest.newBuilder(
