@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -34,6 +35,8 @@ final class SwiftObjectWriter implements ObjectWriter {
 
 
     private static final String MARKER = "upload";
+    /** Marker metadata naming the object a commit was attempted to. */
+    private static final String COMMIT_TARGET = "ironclad-commit-target";
 
     private final SwiftStorageDriver driver;
     private final String segments;
@@ -106,6 +109,9 @@ final class SwiftObjectWriter implements ObjectWriter {
         long size = state().size();
         if (SloManifest.hasBytes(parts)) {
             byte[] manifest = SloManifest.json(parts);
+            // from here on an object may be made of our segments: the marker names it, so cancel() spares them
+            driver.putObject(segments, markerName(), null, null, PayloadPublisher.of(Payload.ofBytes(new byte[0])),
+                    Map.of(COMMIT_TARGET, target.value()), false, "PUT upload marker " + uploadId + " naming " + target);
             try {
                 headers = driver.putObject(driver.config().container(), target.value(), target, "multipart-manifest=put",
                         PayloadPublisher.of(Payload.ofBytes(manifest)), options.userMetadata(), options.createOnly(),
@@ -145,11 +151,24 @@ final class SwiftObjectWriter implements ObjectWriter {
         }
     }
 
+    /**
+     * Deletes the segments and the marker, unless the segments make up a stored object: an
+     * attempted commit (its answer possibly lost) left the marker naming a target whose manifest
+     * names exactly our segments. Without a marker the upload was committed or cancelled already.
+     */
     @Override
     public void cancel() throws StorageException {
-        deleteSegments();
+        Optional<HttpHeaders> marker = driver.headFresh(segments, markerName(), null);
+        if (marker.isPresent() && !madeIntoObject(marker.get())) {
+            deleteSegments();
+        }
         driver.deleteObject(segments, markerName(), null);
         closed = true;
+    }
+
+    private boolean madeIntoObject(HttpHeaders marker) throws StorageException {
+        String target = SwiftHeaders.metadata(marker).get(COMMIT_TARGET);
+        return target != null && driver.manifestOf(ObjectKey.of(target), SloManifest.segmentPaths(parts)).isPresent();
     }
 
     void cancelQuietly() {

@@ -273,17 +273,22 @@ final class SwiftStorageDriver implements StorageDriver {
 
     /** Whether an object exists on the newest replica ({@code X-Newest}). */
     boolean existsFresh(String container, String object, ObjectKey errorKey) throws StorageException {
+        return headFresh(container, object, errorKey).isPresent();
+    }
+
+    /** The headers of an object on the newest replica ({@code X-Newest}); empty if it does not exist. */
+    Optional<HttpHeaders> headFresh(String container, String object, ObjectKey errorKey) throws StorageException {
         HttpResponse<Void> response = http.send(errorKey, "HEAD " + container + "/" + object, session -> HttpRequest.newBuilder(
                         SwiftHttp.objectUri(session, container, object, null))
                 .header("X-Auth-Token", session.token()).header("X-Newest", "true")
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding(), () -> false);
         if (response.statusCode() == 404) {
-            return false;
+            return Optional.empty();
         }
         if (!SwiftErrors.isSuccess(response.statusCode())) {
             throw SwiftErrors.forStatus(NAME, errorKey, "HEAD " + container + "/" + object, SwiftErrors.Request.READ, response.statusCode());
         }
-        return true;
+        return Optional.of(response.headers());
     }
 
     private ObjectInfo putLarge(ObjectKey key, Payload payload, PutOptions options) throws StorageException {

@@ -51,9 +51,12 @@ final class RawSwift {
                 HttpResponse.BodyHandlers.ofInputStream());
     }
 
-    int put(String path, byte[] body) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create(storageUrl + path)).header("X-Auth-Token", token)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    int put(String path, byte[] body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(storageUrl + path)).header("X-Auth-Token", token);
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return client.send(request.PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     int putFile(String path, Path file) throws IOException, InterruptedException {

@@ -7,11 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ironclad.driver.ObjectAlreadyExistsException;
 import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.ObjectNotFoundException;
 import io.ironclad.driver.ObjectWriter;
 import io.ironclad.driver.Payload;
 import io.ironclad.driver.PutOptions;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
+import io.ironclad.driver.WriterState;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import java.util.UUID;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * A create-only commit that Swift stored but whose answer was lost is retried by the store and
  * meets its own manifest (412). Found in a flaky-backend run: the retry took the 412 for a
  * concurrent upload's object and cancelled the upload, deleting the segments the stored object
- * is made of, which left the blob unreadable (409) for good.
+ * is made of, which left the blob unreadable (409) for good. Cancelling spares segments that
+ * make up a stored object in every other way too.
  */
 class SwiftCommitRetryTest {
 
@@ -32,11 +35,14 @@ class SwiftCommitRetryTest {
 
     private static StorageDriver driver;
     private static RawSwift raw;
+    private static String segments;
 
     @BeforeAll
     static void connect() throws Exception {
         SwiftAio aio = SwiftAio.get();
-        driver = SwiftDrivers.create(aio.config(CONTAINER).withSegmentSize(1 << 20));
+        SwiftDriverConfig config = aio.config(CONTAINER).withSegmentSize(1 << 20);
+        segments = config.segmentsContainer();
+        driver = SwiftDrivers.create(config);
         raw = new RawSwift(aio.authUrl(), aio.user(), aio.key());
     }
 
@@ -70,6 +76,23 @@ class SwiftCommitRetryTest {
         assertThatThrownBy(() -> concurrent.commit(target, CREATE_ONLY)).isInstanceOf(ObjectAlreadyExistsException.class);
         concurrent.cancel();
         assertThat(read(driver.open(target, ReadOptions.FRESH))).as("the winner's segments are untouched").isEqualTo(concat(first, second));
+    }
+
+    @Test
+    void cancellingACommittedUploadWhoseMarkerWasLeftBehindKeepsTheObject() throws Exception {
+        ObjectKey target = ObjectKey.of("blobs/" + UUID.randomUUID());
+        byte[] first = random(5, 300_000);
+        byte[] second = random(6, 200_000);
+        ObjectWriter writer = twoParts(first, second);
+        WriterState state = writer.state();
+        writer.commit(target, CREATE_ONLY);
+        // the commit's clean-up DELETE of the marker failed: the marker still names the target
+        assertThat(raw.put("/" + SwiftHttp.encode(segments) + "/" + state.uploadId() + "/upload", new byte[0],
+                "X-Object-Meta-Ironclad-Commit-Target", target.value())).isEqualTo(201);
+
+        driver.resumeWriter(state).cancel();   // as a reaper or a redundant completion would
+        assertThat(read(driver.open(target, ReadOptions.FRESH))).isEqualTo(concat(first, second));
+        assertThatThrownBy(() -> driver.resumeWriter(state)).as("the marker is gone").isInstanceOf(ObjectNotFoundException.class);
     }
 
     private static ObjectWriter twoParts(byte[] first, byte[] second) throws Exception {
