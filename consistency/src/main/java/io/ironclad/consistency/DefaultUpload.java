@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class DefaultUpload implements Upload {
 
+    private static final System.Logger LOG = System.getLogger(DefaultUpload.class.getName());
+
     private final DefaultConsistentStore store;
     private final StorageDriver driver;
     private final ObjectWriter writer;
@@ -86,7 +88,7 @@ final class DefaultUpload implements Upload {
         }
         Optional<StoredObject> existing = store.existingSame(target, expected, size);
         if (existing.isPresent()) {
-            writer.cancel();
+            discardRedundant(target);
             return existing.get();
         }
         boolean createOnly = driver.capabilities().has(Capability.CONDITIONAL_CREATE);
@@ -97,7 +99,7 @@ final class DefaultUpload implements Upload {
         } catch (ObjectAlreadyExistsException e) {
             if (store.existingSame(target, expected, size).isPresent()) {
                 // a concurrent upload of the same content won: ours is redundant
-                writer.cancel();
+                discardRedundant(target);
             } else {
                 // the key holds other bytes than its content address says: replace them with verified ones
                 writer.commit(target, options.withCreateOnly(false));
@@ -109,5 +111,21 @@ final class DefaultUpload implements Upload {
     @Override
     public void cancel() throws StorageException {
         writer.cancel();
+    }
+
+    /**
+     * Cancels this upload once the content is stored anyway: its parts are garbage now, so a
+     * backend that keeps failing to delete them must not fail the push; they are left behind,
+     * with a warning naming the target.
+     */
+    private void discardRedundant(ObjectKey target) {
+        try {
+            store.retryTransient("cancel", label(writer.state()), () -> {
+                writer.cancel();
+                return null;
+            });
+        } catch (StorageException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "content of " + target + " is stored; discarding the redundant upload failed: " + e.getMessage());
+        }
     }
 }

@@ -412,4 +412,44 @@ class ConsistentStoreTest {
         assertThat(fixture.count(ConsistencyEvent.Kind.RETRY)).isZero();
         assertThat(fixture.clock.instant()).as("no backoff waited").isEqualTo(Fixture.START);
     }
+
+    /** The content is stored already: parts that the backend will not delete are garbage, not a failed push. */
+    @Test
+    void aRedundantUploadCompletesWhenItsPartsCannotBeDeleted() throws Exception {
+        StorageDriver undeletable = new io.ironclad.driver.ForwardingStorageDriver(InMemoryDrivers.create()) {
+            @Override
+            public io.ironclad.driver.ObjectWriter newWriter() throws StorageException {
+                io.ironclad.driver.ObjectWriter writer = super.newWriter();
+                return new io.ironclad.driver.ObjectWriter() {
+                    @Override
+                    public io.ironclad.driver.WriterState state() {
+                        return writer.state();
+                    }
+
+                    @Override
+                    public io.ironclad.driver.PartInfo writePart(int number, Payload payload) throws StorageException {
+                        return writer.writePart(number, payload);
+                    }
+
+                    @Override
+                    public io.ironclad.driver.ObjectInfo commit(ObjectKey target, io.ironclad.driver.PutOptions options) throws StorageException {
+                        return writer.commit(target, options);
+                    }
+
+                    @Override
+                    public void cancel() throws StorageException {
+                        throw new io.ironclad.driver.TransientStorageException("undeletable", null, "DELETE segment answered HTTP 503");
+                    }
+                };
+            }
+        };
+        Fixture fixture = new Fixture(undeletable, cache, VerificationMode.SPOOL, 1 << 30, 1024);
+        StoredObject stored = fixture.store.put(KEY, Expectation.of(digest, data.length), Payload.ofBytes(data));
+        Upload redundant = fixture.store.startUpload(Digest.Algorithm.SHA256);
+        redundant.append(Payload.ofBytes(data));
+
+        assertThat(redundant.complete(KEY, digest).etag()).isEqualTo(stored.etag());
+        assertThat(fixture.count(ConsistencyEvent.Kind.RETRY)).as("the cancel was retried first").isPositive();
+        assertThat(fixture.count(ConsistencyEvent.Kind.TIMEOUT)).isEqualTo(1);
+    }
 }
