@@ -254,13 +254,9 @@ final class SwiftStorageDriver implements StorageDriver {
      * other segments.
      */
     Optional<HttpHeaders> manifestOf(ObjectKey key, List<String> segmentPaths) throws StorageException {
-        HttpResponse<Void> head = http.send(key, "HEAD", session -> readRequest(session, key, ReadOptions.FRESH, false)
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding(), () -> false);
-        if (head.statusCode() == 404 || !head.headers().firstValue("X-Static-Large-Object").orElse("").equalsIgnoreCase("true")) {
+        Optional<HttpHeaders> head = headFresh(config.container(), key.value(), key);
+        if (head.isEmpty() || !head.get().firstValue("X-Static-Large-Object").orElse("").equalsIgnoreCase("true")) {
             return Optional.empty();   // only a manifest is read whole below: a plain object could be large
-        }
-        if (!SwiftErrors.isSuccess(head.statusCode())) {
-            throw SwiftErrors.forStatus(NAME, key, "HEAD", SwiftErrors.Request.READ, head.statusCode());
         }
         HttpResponse<byte[]> manifest = http.send(key, "GET manifest", session -> HttpRequest.newBuilder(
                         SwiftHttp.objectUri(session, config.container(), key.value(), "multipart-manifest=get"))
@@ -268,7 +264,7 @@ final class SwiftStorageDriver implements StorageDriver {
         if (!SwiftErrors.isSuccess(manifest.statusCode())) {
             throw SwiftErrors.forStatus(NAME, key, "GET manifest", SwiftErrors.Request.READ, manifest.statusCode());
         }
-        return SloManifest.storedSegmentPaths(manifest.body()).equals(segmentPaths) ? Optional.of(head.headers()) : Optional.empty();
+        return SloManifest.storedSegmentPaths(manifest.body()).equals(segmentPaths) ? head : Optional.empty();
     }
 
     /** Whether an object exists on the newest replica ({@code X-Newest}). */
