@@ -1,11 +1,14 @@
 package io.ironclad.swift;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ironclad.driver.PartInfo;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -51,12 +54,12 @@ final class SloManifest {
     /** The segment paths named by a stored manifest, as {@code GET ?multipart-manifest=get} returns it. */
     static List<String> storedSegmentPaths(byte[] stored) {
         try {
-            List<String> paths = new java.util.ArrayList<>();
-            for (com.fasterxml.jackson.databind.JsonNode segment : JSON.readTree(stored)) {
+            List<String> paths = new ArrayList<>();
+            for (JsonNode segment : JSON.readTree(stored)) {
                 paths.add(segment.path("name").asText());
             }
             return paths;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("unreadable SLO manifest: " + e.getMessage(), e);
         }
     }

@@ -53,8 +53,7 @@ final class SwiftObjectWriter implements ObjectWriter {
 
     static SwiftObjectWriter start(SwiftStorageDriver driver) throws StorageException {
         SwiftObjectWriter writer = new SwiftObjectWriter(driver, UUID.randomUUID().toString(), List.of());
-        driver.putObject(writer.segments, writer.markerName(), null, null, PayloadPublisher.of(Payload.ofBytes(new byte[0])),
-                Map.of(), false, "PUT upload marker " + writer.uploadId);
+        writer.putMarker(Map.of(), "PUT upload marker " + writer.uploadId);
         return writer;
     }
 
@@ -110,8 +109,7 @@ final class SwiftObjectWriter implements ObjectWriter {
         if (SloManifest.hasBytes(parts)) {
             byte[] manifest = SloManifest.json(parts);
             // from here on an object may be made of our segments: the marker names it, so cancel() spares them
-            driver.putObject(segments, markerName(), null, null, PayloadPublisher.of(Payload.ofBytes(new byte[0])),
-                    Map.of(COMMIT_TARGET, target.value()), false, "PUT upload marker " + uploadId + " naming " + target);
+            putMarker(Map.of(COMMIT_TARGET, target.value()), "PUT upload marker " + uploadId + " naming " + target);
             try {
                 headers = driver.putObject(driver.config().container(), target.value(), target, "multipart-manifest=put",
                         PayloadPublisher.of(Payload.ofBytes(manifest)), options.userMetadata(), options.createOnly(),
@@ -188,6 +186,10 @@ final class SwiftObjectWriter implements ObjectWriter {
     private void deleteSegment(PartInfo part) throws StorageException {
         String object = part.location().substring(segments.length() + 1);
         driver.deleteObject(segments, object, null);
+    }
+
+    private void putMarker(Map<String, String> metadata, String action) throws StorageException {
+        driver.putObject(segments, markerName(), null, null, PayloadPublisher.of(Payload.ofBytes(new byte[0])), metadata, false, action);
     }
 
     private String markerName() {
