@@ -26,10 +26,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Singleton
 final class Spooler {
 
-    /** A request body as a payload; closing it removes its temporary file, if any. */
-    interface RequestPayload extends Payload, AutoCloseable {
+    /** A request body as a payload; closing it removes its spool file, if any. */
+    record RequestPayload(Payload payload, @Nullable Path spoolFile) implements Payload, AutoCloseable {
         @Override
-        void close();
+        public long size() {
+            return payload.size();
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            return payload.open();
+        }
+
+        @Override
+        public void close() {
+            deleteQuietly(spoolFile);
+        }
     }
 
     private final Path tempDir;
@@ -50,7 +62,7 @@ final class Spooler {
     RequestPayload payload(HttpRequest<?> request, @Nullable InputStream body) {
         long length = request.getContentLength();
         if (body == null || length == 0) {
-            return new InMemory(new byte[0]);
+            return new RequestPayload(Payload.ofBytes(new byte[0]), null);
         }
         if (length < 0) {
             return spool(body);
@@ -58,7 +70,13 @@ final class Spooler {
         if (length <= replayMaxBytes) {
             return spool(new ExactLengthInputStream(body, length));
         }
-        return new StreamedOnce(body, length);
+        AtomicBoolean opened = new AtomicBoolean();
+        return new RequestPayload(Payload.of(length, () -> {
+            if (!opened.compareAndSet(false, true)) {
+                throw new PayloadConsumedException("request body cannot be replayed: it was streamed to the store once already");
+            }
+            return new ExactLengthInputStream(body, length);
+        }), null);
     }
 
     private RequestPayload spool(InputStream body) {
@@ -67,7 +85,7 @@ final class Spooler {
             Files.createDirectories(tempDir);
             file = Files.createTempFile(tempDir, "body-", ".tmp");
             Files.copy(body, file, StandardCopyOption.REPLACE_EXISTING);
-            return new Spooled(file, Files.size(file));
+            return new RequestPayload(Payload.ofFile(file), file);
         } catch (IOException e) {
             deleteQuietly(file);
             throw new UncheckedIOException("spooling request body: " + e.getMessage(), e);
@@ -82,62 +100,6 @@ final class Spooler {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new UncheckedIOException("removing spooled request body " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private record InMemory(byte[] bytes) implements RequestPayload {
-        @Override
-        public long size() {
-            return bytes.length;
-        }
-
-        @Override
-        public InputStream open() {
-            return new java.io.ByteArrayInputStream(bytes);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    private record Spooled(Path file, long size) implements RequestPayload {
-        @Override
-        public InputStream open() throws IOException {
-            return Files.newInputStream(file);
-        }
-
-        @Override
-        public void close() {
-            deleteQuietly(file);
-        }
-    }
-
-    private static final class StreamedOnce implements RequestPayload {
-        private final InputStream body;
-        private final long length;
-        private final AtomicBoolean opened = new AtomicBoolean();
-
-        StreamedOnce(InputStream body, long length) {
-            this.body = body;
-            this.length = length;
-        }
-
-        @Override
-        public long size() {
-            return length;
-        }
-
-        @Override
-        public InputStream open() throws PayloadConsumedException {
-            if (!opened.compareAndSet(false, true)) {
-                throw new PayloadConsumedException("request body cannot be replayed: it was streamed to the store once already");
-            }
-            return new ExactLengthInputStream(body, length);
-        }
-
-        @Override
-        public void close() {
         }
     }
 
