@@ -419,23 +419,7 @@ class ConsistentStoreTest {
         StorageDriver undeletable = new io.ironclad.driver.ForwardingStorageDriver(InMemoryDrivers.create()) {
             @Override
             public io.ironclad.driver.ObjectWriter newWriter() throws StorageException {
-                io.ironclad.driver.ObjectWriter writer = super.newWriter();
-                return new io.ironclad.driver.ObjectWriter() {
-                    @Override
-                    public io.ironclad.driver.WriterState state() {
-                        return writer.state();
-                    }
-
-                    @Override
-                    public io.ironclad.driver.PartInfo writePart(int number, Payload payload) throws StorageException {
-                        return writer.writePart(number, payload);
-                    }
-
-                    @Override
-                    public io.ironclad.driver.ObjectInfo commit(ObjectKey target, io.ironclad.driver.PutOptions options) throws StorageException {
-                        return writer.commit(target, options);
-                    }
-
+                return new io.ironclad.driver.ForwardingObjectWriter(super.newWriter()) {
                     @Override
                     public void cancel() throws StorageException {
                         throw new io.ironclad.driver.TransientStorageException("undeletable", null, "DELETE segment answered HTTP 503");

@@ -6,6 +6,7 @@ import io.ironclad.driver.ByteRange;
 import io.ironclad.driver.Capabilities;
 import io.ironclad.driver.Capability;
 import io.ironclad.driver.Digest;
+import io.ironclad.driver.ForwardingObjectWriter;
 import io.ironclad.driver.ForwardingStorageDriver;
 import io.ironclad.driver.ObjectContent;
 import io.ironclad.driver.ObjectInfo;
@@ -277,35 +278,24 @@ public final class FaultyDriver extends ForwardingStorageDriver {
         return random.nextInt(bound);
     }
 
-    private final class FaultyWriter implements ObjectWriter {
-        private final ObjectWriter writer;
+    private final class FaultyWriter extends ForwardingObjectWriter {
 
         FaultyWriter(ObjectWriter writer) {
-            this.writer = writer;
-        }
-
-        @Override
-        public WriterState state() {
-            return writer.state();
+            super(writer);
         }
 
         @Override
         public PartInfo writePart(int number, Payload payload) throws StorageException {
             enter(null);
-            return writer.writePart(number, payload);
+            return super.writePart(number, payload);
         }
 
         @Override
         public ObjectInfo commit(ObjectKey target, PutOptions options) throws StorageException {
             Optional<Version> previous = currentVersion(target);
-            ObjectInfo info = writer.commit(target, options);
+            ObjectInfo info = super.commit(target, options);
             written(target, previous);
             return info;
-        }
-
-        @Override
-        public void cancel() throws StorageException {
-            writer.cancel();
         }
     }
 

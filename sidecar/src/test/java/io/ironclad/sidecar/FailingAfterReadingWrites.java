@@ -1,5 +1,6 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.driver.ForwardingObjectWriter;
 import io.ironclad.driver.ForwardingStorageDriver;
 import io.ironclad.driver.ObjectInfo;
 import io.ironclad.driver.ObjectKey;
@@ -66,32 +67,16 @@ final class FailingAfterReadingWrites extends ForwardingStorageDriver {
         throw new TransientStorageException(name(), key, "injected: 503 after the body was sent");
     }
 
-    private final class Writer implements ObjectWriter {
-        private final ObjectWriter delegate;
+    private final class Writer extends ForwardingObjectWriter {
 
         Writer(ObjectWriter delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public WriterState state() {
-            return delegate.state();
+            super(delegate);
         }
 
         @Override
         public PartInfo writePart(int number, Payload payload) throws StorageException {
             failAfterReading(ObjectKey.of("part-" + number), payload);
-            return delegate.writePart(number, payload);
-        }
-
-        @Override
-        public ObjectInfo commit(ObjectKey target, PutOptions options) throws StorageException {
-            return delegate.commit(target, options);
-        }
-
-        @Override
-        public void cancel() throws StorageException {
-            delegate.cancel();
+            return super.writePart(number, payload);
         }
     }
 }
