@@ -15,6 +15,8 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -77,8 +79,13 @@ public final class S3Drivers {
                 .forcePathStyle(config.pathStyle())
                 .credentialsProvider(credentials(config))
                 .httpClient(http)
+                // SDK 2.30 began adding CRC32 trailers to every upload (aws-chunked) and validating
+                // response checksums by default (responseChecksums opts back in); RGW Pacific and S3Proxy do not speak the trailers, and
+                // integrity is ours to verify (sha256 of every body), so only what an operation requires
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(config.responseChecksums() == S3DriverConfig.ChecksumMode.WHEN_SUPPORTED
+                        ? ResponseChecksumValidation.WHEN_SUPPORTED : ResponseChecksumValidation.WHEN_REQUIRED)
                 .serviceConfiguration(S3Configuration.builder()
-                        .checksumValidationEnabled(config.responseChecksums() == S3DriverConfig.ChecksumMode.WHEN_SUPPORTED)
                         .chunkedEncodingEnabled(chunkedBodies)
                         .build())
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(config.requestTimeout()));

@@ -3,6 +3,7 @@ package io.ironclad.s3;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.Payload;
 import io.ironclad.driver.StorageException;
+import io.ironclad.driver.TransientStorageException;
 import io.ironclad.s3.S3Errors.Request;
 import java.util.Base64;
 import java.util.Map;
@@ -105,7 +106,15 @@ final class ServerProbe {
         throw S3Errors.map(S3StorageDriver.NAME, key, action, Request.OTHER, e, false);
     }
 
+    /**
+     * Removes a probe object. Tried twice: a server that refused a probe before reading its body
+     * (S3Proxy's Jetty) may close the connection the client then reuses for this DELETE.
+     */
     private void delete(ObjectKey key) throws StorageException {
-        S3Errors.call(key, "DELETE probe", Request.DELETE, () -> client.deleteObject(b -> b.bucket(bucket).key(key.value())));
+        try {
+            S3Errors.call(key, "DELETE probe", Request.DELETE, () -> client.deleteObject(b -> b.bucket(bucket).key(key.value())));
+        } catch (TransientStorageException e) {
+            S3Errors.call(key, "DELETE probe", Request.DELETE, () -> client.deleteObject(b -> b.bucket(bucket).key(key.value())));
+        }
     }
 }
