@@ -357,18 +357,37 @@ final class DefaultConsistentStore implements ConsistentStore {
         return barrier(key, expected.digest(), size);
     }
 
-    /** The stored object if {@code key} already holds verified metadata for this content. */
+    /**
+     * The stored object if {@code key} already holds this content: its metadata names it and its
+     * bytes hash to it. A key whose metadata agrees but whose bytes do not (a broken object) is
+     * reported and answered empty, so the caller's verified bytes replace it instead of being
+     * discarded as redundant.
+     */
     Optional<StoredObject> existingSame(ObjectKey key, Digest digest, long size) throws StorageException {
         try {
             Optional<ObjectInfo> info = driver.find(key, ReadOptions.PLAIN);
             Optional<IntegrityMetadata> integrity = info.flatMap(DefaultConsistentStore::integrity);
             if (integrity.isPresent() && integrity.get().digest().equals(digest) && integrity.get().size() == size
-                    && info.get().size() == size) {
+                    && info.get().size() == size && contentHashesTo(key, digest, size)) {
                 return Optional.of(stored(info.get(), integrity.get()));
             }
             return Optional.empty();
-        } catch (TransientStorageException e) {
+        } catch (TransientStorageException | ObjectNotFoundException e) {
             return Optional.empty(); // the write goes ahead; the barrier checks the result
+        }
+    }
+
+    /** Hashes the freshest copy of {@code key} once; false (reported) when it is not {@code digest}. */
+    private boolean contentHashesTo(ObjectKey key, Digest digest, long size) throws StorageException {
+        try (ObjectContent content = driver.open(key, ReadOptions.FRESH)) {
+            Hasher hasher = Hashers.fast(digest.algorithm());
+            long read = copyHashing(content.body(), OutputStream.nullOutputStream(), hasher, size);
+            Optional<String> problem = bodyProblem(read, size, hasher, digest);
+            problem.ifPresent(p -> events.emit(ConsistencyEvent.Kind.INTEGRITY_REFUSAL, "redundancy check", key, 1,
+                    java.time.Duration.ZERO, "stored object fails verification, replacing it with the pushed bytes: " + p));
+            return problem.isEmpty();
+        } catch (IOException e) {
+            throw new TransientStorageException(driver.name(), key, "reading the stored object to check it failed: " + e.getMessage(), e);
         }
     }
 

@@ -70,7 +70,7 @@ interface Coordination extends AutoCloseable {
         }
     }
 
-    /** A held digest lock; closing releases it (once; further closes do nothing). */
+    /** A held digest or upload lock; closing releases it (once; further closes do nothing). */
     interface DigestLock extends AutoCloseable {
         @Override
         void close();
@@ -104,6 +104,16 @@ interface Coordination extends AutoCloseable {
      * lock timeout. Never degrades.
      */
     Optional<DigestLock> tryLockForDelete(Digest digest);
+
+    /**
+     * Claims upload session {@code uploadId} for one request, on every replica, or returns empty at
+     * once when another request holds it: two requests writing one session would store each other's
+     * bytes. Never waits. When the coordination service is unreachable it claims on this replica
+     * only (logged and counted in {@code ironclad.coordination.degraded.locks}); parts are then still
+     * written under unique names and the session row advances by compare-and-set, so a concurrent
+     * writer on another replica cannot have its bytes taken for the accepted ones.
+     */
+    Optional<DigestLock> tryLockUpload(String uploadId);
 
     /** The current state; never blocks on the coordination service. */
     State state();

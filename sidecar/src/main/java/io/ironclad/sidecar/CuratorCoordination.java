@@ -35,6 +35,7 @@ final class CuratorCoordination implements Coordination, ConnectionStateListener
     private final CuratorFramework client;
     private final Map<Job, LeaderLatch> latches = new EnumMap<>(Job.class);
     private final DigestLocks local = new DigestLocks();
+    private final UploadClaims uploads = new UploadClaims();
     private final JobLedger ledger = new JobLedger();
     private final AtomicBoolean connected = new AtomicBoolean();
     private final AtomicBoolean pausedLogged = new AtomicBoolean();
@@ -134,6 +135,28 @@ final class CuratorCoordination implements Coordination, ConnectionStateListener
     }
 
     @Override
+    public Optional<DigestLock> tryLockUpload(String uploadId) {
+        Optional<DigestLock> claim = uploads.tryClaim(uploadId);
+        if (claim.isEmpty()) {
+            return claim;
+        }
+        if (!connected.get()) {
+            return degradedUpload(claim.get(), uploadId, "ZooKeeper is unreachable");
+        }
+        InterProcessMutex mutex = new InterProcessMutex(client, "/uploads/" + uploadId);
+        try {
+            if (mutex.acquire(0, TimeUnit.MILLISECONDS)) {
+                return Optional.of(releasing(mutex, claim.get(), "upload " + uploadId));
+            }
+            claim.get().close();
+            return Optional.empty();
+        } catch (Exception e) {
+            interruptIf(e);
+            return degradedUpload(claim.get(), uploadId, "acquiring failed: " + e);
+        }
+    }
+
+    @Override
     public State state() {
         boolean up = connected.get();
         String detail = up ? "connected to ZooKeeper at " + settings.connect() : PAUSED;
@@ -164,7 +187,11 @@ final class CuratorCoordination implements Coordination, ConnectionStateListener
     }
 
     private DigestLock held(InterProcessMutex mutex, ReentrantLock stripe, Digest digest) {
-        DigestLock local = InProcessCoordination.release(stripe);
+        return releasing(mutex, InProcessCoordination.release(stripe), digest.toString());
+    }
+
+    /** Releases {@code mutex}, then {@code local}, on the first close. */
+    private static DigestLock releasing(InterProcessMutex mutex, DigestLock local, String what) {
         boolean[] closed = {false};
         return () -> {
             if (closed[0]) {
@@ -175,7 +202,7 @@ final class CuratorCoordination implements Coordination, ConnectionStateListener
                 mutex.release();
             } catch (Exception e) {
                 // the lock node is ephemeral: it goes with the session if this delete cannot reach ZooKeeper
-                LOG.warn("releasing the ZooKeeper lock of {}: {}", digest, e.toString());
+                LOG.warn("releasing the ZooKeeper lock of {}: {}", what, e.toString());
             } finally {
                 local.close();
             }
@@ -186,6 +213,12 @@ final class CuratorCoordination implements Coordination, ConnectionStateListener
         counter.increment();
         LOG.warn("digest lock for {} is in-process only ({}): safe for writes, content-addressed", digest, why);
         return InProcessCoordination.release(stripe);
+    }
+
+    private Optional<DigestLock> degradedUpload(DigestLock claim, String uploadId, String why) {
+        degradedUnreachable.increment();
+        LOG.warn("upload {} is claimed on this replica only ({})", uploadId, why);
+        return Optional.of(claim);
     }
 
     private LeaderLatchListener leadershipLog(Job job) {

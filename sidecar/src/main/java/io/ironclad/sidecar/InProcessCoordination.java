@@ -8,6 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class InProcessCoordination implements Coordination {
 
     private final DigestLocks locks = new DigestLocks();
+    private final UploadClaims uploads = new UploadClaims();
     private final JobLedger ledger = new JobLedger();
     private final String replica;
 
@@ -33,6 +34,11 @@ final class InProcessCoordination implements Coordination {
     @Override
     public Optional<DigestLock> tryLockForDelete(Digest digest) {
         return Optional.of(release(locks.lock(digest)));
+    }
+
+    @Override
+    public Optional<DigestLock> tryLockUpload(String uploadId) {
+        return uploads.tryClaim(uploadId);
     }
 
     @Override

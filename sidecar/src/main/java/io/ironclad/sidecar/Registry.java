@@ -123,10 +123,34 @@ final class Registry {
     }
 
     /**
-     * Appends one chunk as one part. {@code start}, when the client sent a Content-Range, must be
-     * the session's current size; the row is advanced only if no other replica appended meanwhile.
+     * Appends one chunk. {@code start}, when the client sent a Content-Range, must be the session's
+     * current size. The session is claimed for this request first: a concurrent request on the same
+     * session is refused (416) before any of its bytes is stored.
      */
     SessionRow append(SessionRow session, Optional<Long> start, Payload chunk) throws StorageException {
+        try (Coordination.DigestLock claim = claim(session)) {
+            return appendClaimed(current(session), start, chunk);
+        }
+    }
+
+    /** The final PUT: appends {@code lastChunk} and completes the blob under one claim of the session. */
+    BlobRow complete(SessionRow session, Optional<Long> start, Payload lastChunk, Digest digest) throws StorageException {
+        try (Coordination.DigestLock claim = claim(session)) {
+            return completeClaimed(appendClaimed(current(session), start, lastChunk), digest);
+        }
+    }
+
+    private Coordination.DigestLock claim(SessionRow session) {
+        return coordination.tryLockUpload(session.id()).orElseThrow(() -> rangeError(session,
+                "another request is writing to upload " + session.id() + "; retry from the range it reports once it has finished"));
+    }
+
+    /** The session as the database has it now that it is claimed (the caller's copy was read before). */
+    private SessionRow current(SessionRow session) {
+        return session(session.repository(), session.id());
+    }
+
+    private SessionRow appendClaimed(SessionRow session, Optional<Long> start, Payload chunk) throws StorageException {
         long size = session.state().size();
         if (start.isPresent() && start.get() != size) {
             throw rangeError(session, "chunk starts at " + start.get() + " but the upload holds " + size + " bytes");
@@ -157,7 +181,7 @@ final class Registry {
         }
     }
 
-    BlobRow complete(SessionRow session, Digest digest) throws StorageException {
+    private BlobRow completeClaimed(SessionRow session, Digest digest) throws StorageException {
         ObjectKey key = blobKey(digest);
         Upload upload = resume(session);
         try (Coordination.DigestLock lock = coordination.lockForWrite(digest); BlobWriteGuard.Intent intent = writeGuard.begin(digest)) {
@@ -173,13 +197,18 @@ final class Registry {
         }
     }
 
+    /** Cancels the upload, parts included; refused while another request writes to it. */
     void cancel(SessionRow session) throws StorageException {
-        try {
-            resume(session).cancel();
-        } catch (ObjectNotFoundException e) {
-            // parts already gone (reaped or completed elsewhere): dropping the row is all that is left
+        Coordination.DigestLock claim = coordination.tryLockUpload(session.id()).orElseThrow(() -> new RegistryException(
+                ErrorCode.BLOB_UPLOAD_INVALID, "upload " + session.id() + " is being written by another request"));
+        try (claim) {
+            try {
+                resume(session).cancel();
+            } catch (ObjectNotFoundException e) {
+                // parts already gone (reaped or completed elsewhere): dropping the row is all that is left
+            }
+            metadata.deleteSession(session.id());
         }
-        metadata.deleteSession(session.id());
     }
 
     private Upload resume(SessionRow session) throws StorageException {

@@ -180,11 +180,9 @@ final class RegistryController {
         Digest digest = OciGrammar.digest(request.getParameters().get("digest"));
         SessionRow session = registry.session(upload.name(), upload.id());
         Optional<Long> start = contentRangeStart(request.getHeaders().get("Content-Range"), session);
-        SessionRow appended;
         try (Spooler.RequestPayload payload = spooler.payload(request, body)) {
-            appended = registry.append(session, start, payload);
+            registry.complete(session, start, payload, digest);
         }
-        registry.complete(appended, digest);
         return blobCreated(upload.name(), digest);
     }
 

@@ -46,7 +46,7 @@ import java.util.stream.Stream;
  * <pre>
  * objects/&lt;seg&gt;.d/&lt;seg&gt;.d/&lt;last&gt;.o   one file per object: header (key, size, etag, time, metadata) + data
  * objects/.../.tmp-&lt;uuid&gt;               a write in progress, renamed over the .o file when complete
- * .uploads/&lt;id&gt;/part-N                   staged parts of a multi-part upload
+ * .uploads/&lt;id&gt;/part-N-&lt;nonce&gt;           staged parts of a multi-part upload (a new name per write)
  * </pre>
  * Directory segments end in {@code .d} and object files in {@code .o}, so key {@code a} and key
  * {@code a/b} never collide; temporary files end in neither and are invisible to listings.

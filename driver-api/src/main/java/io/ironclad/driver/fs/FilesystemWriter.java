@@ -24,7 +24,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-/** Parts staged as {@code .uploads/<id>/part-N}; commit streams them, in order, into one object file. */
+/**
+ * Parts staged as {@code .uploads/<id>/part-<N>-<nonce>}, a new name for every write, so two writers
+ * of one part number never overwrite each other and only the part the state names is assembled;
+ * commit streams them, in order, into one object file. (States written before nonces name their
+ * parts {@code part-<N>}: an empty location.)
+ */
 final class FilesystemWriter implements ObjectWriter {
 
     private final FilesystemDriver driver;
@@ -49,14 +54,16 @@ final class FilesystemWriter implements ObjectWriter {
                     + " out of order, next is " + (parts.size() + 1));
         }
         Path dir = existingDir();
-        Path temp = dir.resolve(".tmp-" + UUID.randomUUID());
+        String nonce = UUID.randomUUID().toString();
+        PartInfo info = new PartInfo(number, payload.size(), nonce, "part-" + number + "-" + nonce);
+        Path temp = dir.resolve(".tmp-" + nonce);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     InputStream in = payload.open()) {
                 driver.copyExactly(in, channel, payload.size(), null);
                 driver.force(channel);
             }
-            Files.move(temp, part(dir, number), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp, part(dir, info), StandardCopyOption.ATOMIC_MOVE);
             driver.forceDirectory(dir);
         } catch (IOException e) {
             FilesystemDriver.deleteQuietly(temp);
@@ -65,7 +72,6 @@ final class FilesystemWriter implements ObjectWriter {
             FilesystemDriver.deleteQuietly(temp);
             throw e;
         }
-        PartInfo info = new PartInfo(number, payload.size(), UUID.randomUUID().toString(), "");
         if (number == parts.size()) {
             parts.set(number - 1, info);
         } else {
@@ -82,7 +88,7 @@ final class FilesystemWriter implements ObjectWriter {
         ObjectInfo info = driver.newVersion(target, size, options);
         driver.place(target, info, options.createOnly(), channel -> {
             for (PartInfo part : parts) {
-                try (InputStream in = Files.newInputStream(part(dir, part.number()))) {
+                try (InputStream in = Files.newInputStream(part(dir, part))) {
                     driver.copyExactly(in, channel, part.size(), target);
                 }
             }
@@ -101,7 +107,7 @@ final class FilesystemWriter implements ObjectWriter {
         Path dir = existingDir();
         for (PartInfo part : parts) {
             try {
-                long size = Files.size(part(dir, part.number()));
+                long size = Files.size(part(dir, part));
                 if (size != part.size()) {
                     throw new PreconditionFailedException(driver.driverName(), null, "upload " + id + ": part "
                             + part.number() + " holds " + size + " bytes, state says " + part.size());
@@ -134,7 +140,7 @@ final class FilesystemWriter implements ObjectWriter {
         }
     }
 
-    private static Path part(Path dir, int number) {
-        return dir.resolve("part-" + number);
+    private static Path part(Path dir, PartInfo part) {
+        return dir.resolve(part.location().isEmpty() ? "part-" + part.number() : part.location());
     }
 }

@@ -1,0 +1,28 @@
+package io.ironclad.sidecar;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The upload sessions a request of this process is writing to. A claim is not tied to a thread, so
+ * a request may release it from wherever it finishes.
+ */
+final class UploadClaims {
+
+    private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+
+    /** Claims {@code uploadId}, or returns empty at once when this process already holds it. */
+    Optional<Coordination.DigestLock> tryClaim(String uploadId) {
+        if (!claimed.add(uploadId)) {
+            return Optional.empty();
+        }
+        boolean[] released = {false};
+        return Optional.of(() -> {
+            if (!released[0]) {
+                released[0] = true;
+                claimed.remove(uploadId);
+            }
+        });
+    }
+}
