@@ -72,9 +72,9 @@ final class RegistryController {
     }
 
     @Get("/_catalog")
-    HttpResponse<?> catalog(@Nullable @QueryValue Integer n, @Nullable @QueryValue String last) {
+    HttpResponse<?> catalog(@Nullable @QueryValue String n, @Nullable @QueryValue String last) {
         int limit = pageSize(n);
-        List<String> repos = registry.catalog(last == null ? "" : last, limit);
+        List<String> repos = registry.catalog(last == null || last.isEmpty() ? "" : OciGrammar.name(last), limit);
         ObjectNode body = json.createObjectNode();
         body.putPOJO("repositories", repos);
         MutableHttpResponse<?> response = jsonResponse(body);
@@ -228,9 +228,9 @@ final class RegistryController {
     }
 
     private HttpResponse<?> tagList(String name, HttpRequest<?> request) {
-        int limit = pageSize(request.getParameters().get("n", Integer.class).orElse(null));
+        int limit = pageSize(request.getParameters().get("n"));
         String last = request.getParameters().get("last");
-        List<String> tags = registry.tags(name, last == null ? "" : last, limit);
+        List<String> tags = registry.tags(name, last == null || last.isEmpty() ? "" : OciGrammar.tag(last), limit);
         ObjectNode body = json.createObjectNode();
         body.put("name", name);
         body.putPOJO("tags", tags);
@@ -304,14 +304,15 @@ final class RegistryController {
         return "\"" + digest + "\"";
     }
 
-    private static int pageSize(@Nullable Integer n) {
-        if (n == null) {
+    /** The {@code n} query parameter: absent is the default page, else a non-negative number (capped at 10000). */
+    private static int pageSize(@Nullable String n) {
+        if (n == null || n.isEmpty()) {
             return DEFAULT_PAGE;
         }
-        if (n < 0) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, "n must not be negative");
+        if (!n.matches("[0-9]{1,18}")) {
+            throw new RegistryException(ErrorCode.PAGINATION_NUMBER_INVALID, "n must be a non-negative number, not " + OciGrammar.quote(n));
         }
-        return Math.min(n, 10_000);
+        return (int) Math.min(Long.parseLong(n), 10_000);
     }
 
     private static String encode(String s) {
