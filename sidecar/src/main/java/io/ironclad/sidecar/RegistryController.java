@@ -37,7 +37,10 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The OCI Distribution API ({@code /v2/...}). One catch-all route per method parses the path
@@ -285,19 +288,22 @@ final class RegistryController {
         throw new RegistryException(ErrorCode.UNSUPPORTED, method + " not supported on this path");
     }
 
-    /** The first byte of a {@code Content-Range: <start>-<end>} header, checked against the session. */
+    private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes[ =])?(\\d{1,18})-(\\d{1,18})(?:/(?:\\d{1,18}|\\*))?");
+
+    /**
+     * The first byte of a {@code Content-Range: <start>-<end>} header. A malformed one is 400
+     * BLOB_UPLOAD_INVALID; one that does not continue the session is 416, checked by the registry.
+     */
     private static Optional<Long> contentRangeStart(@Nullable String header, SessionRow session) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }
-        String value = header.trim().replaceFirst("^bytes[ =]", "");
-        int dash = value.indexOf('-');
-        try {
-            return Optional.of(Long.parseLong(value.substring(0, dash)));
-        } catch (RuntimeException e) {
-            throw new RegistryException(ErrorCode.RANGE_INVALID, "malformed Content-Range '" + header + "'",
-                    java.util.Map.of("Range", "0-" + Math.max(0, session.state().size() - 1)));
+        Matcher m = CONTENT_RANGE.matcher(header.trim());
+        if (!m.matches() || Long.parseLong(m.group(2)) < Long.parseLong(m.group(1))) {
+            throw new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, "malformed Content-Range " + OciGrammar.quote(header)
+                    + " (expected <first>-<last>)", Map.of("Range", "0-" + Math.max(0, session.state().size() - 1)));
         }
+        return Optional.of(Long.parseLong(m.group(1)));
     }
 
     private static String etag(Digest digest) {
