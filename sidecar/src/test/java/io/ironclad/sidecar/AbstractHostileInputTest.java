@@ -188,6 +188,33 @@ abstract class AbstractHostileInputTest {
         assertLeaksNothing(r);
     }
 
+    /** Odd but harmless requests: Content-Type means nothing to a blob, and a manifest's may carry parameters. */
+    Stream<Case> harmless() {
+        byte[] blob = "harmless".getBytes(StandardCharsets.UTF_8);
+        return Stream.of(
+                new Case("monolithic POST with Content-Type ;;;", s -> s.request("/v2/" + REPO + "/blobs/uploads/?digest=" + digest(blob))
+                        .header("Content-Type", ";;;").POST(BodyPublishers.ofByteArray(blob)), 201, ""),
+                new Case("PATCH with Content-Type ;;;", s -> s.request(Oci.startUpload(s, REPO)).header("Content-Type", ";;;")
+                        .method("PATCH", BodyPublishers.ofByteArray(blob)), 202, ""),
+                new Case("PATCH with Content-Type application/json and a body that is not JSON", s -> s.request(Oci.startUpload(s, REPO))
+                        .header("Content-Type", "application/json").method("PATCH", BodyPublishers.ofByteArray("{bad".getBytes())), 202, ""),
+                new Case("manifest Content-Type with parameters", s -> s.request("/v2/" + REPO + "/manifests/params")
+                        .header("Content-Type", Oci.OCI_MANIFEST + "; charset=\"utf-8\"").PUT(BodyPublishers.ofByteArray(manifest(m -> { }))),
+                        201, ""),
+                new Case("manifest without mediaType, typed by Content-Type", s -> s.request("/v2/" + REPO + "/manifests/untyped")
+                        .header("Content-Type", Oci.OCI_MANIFEST).PUT(BodyPublishers.ofByteArray(manifest(m -> m.remove("mediaType"))))
+                        , 201, ""),
+                get("_catalog n=0", "/v2/_catalog?n=0", 200, ""),
+                get("_catalog n above the cap", "/v2/_catalog?n=99999", 200, ""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("harmless")
+    void isServed(Case c) {
+        HttpResponse<byte[]> r = sidecar.send(c.request().apply(sidecar));
+        assertThat(r.statusCode()).as(body(r)).isEqualTo(c.status());
+    }
+
     /** Backend trouble is 503 with a message of its kind; the store key and exception are in the log line under the body's id. */
     @Test
     void backendTroubleNamesNoKeyInTheBodyAndTheLogLineCarriesTheCorrelationId() throws Exception {
