@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.memory.InMemoryDrivers;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -213,6 +215,27 @@ abstract class AbstractHostileInputTest {
     void isServed(Case c) {
         HttpResponse<byte[]> r = sidecar.send(c.request().apply(sidecar));
         assertThat(r.statusCode()).as(body(r)).isEqualTo(c.status());
+    }
+
+    /** Requests no HTTP client library would send, refused by Micronaut itself, still get an OCI body. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "GET /v2/%zz/tags/list HTTP/1.1\r\n",
+        "GET /v2/_catalog?last=%zz HTTP/1.1\r\n",
+        "PUT /v2/hostile/app/manifests/x HTTP/1.1\r\nContent-Length: abc\r\n"})
+    void aRequestMicronautCannotReadIsAnOciError(String head) throws Exception {
+        String response;
+        try (Socket socket = new Socket("127.0.0.1", sidecar.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((head + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(response).startsWith("HTTP/1.1 400 ");
+        String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+        JsonNode error = readTree(body.getBytes(StandardCharsets.UTF_8)).path("errors").path(0);
+        assertThat(error.path("code").asText()).as(body).isEqualTo("UNSUPPORTED");
+        assertThat(error.path("detail").path("correlationId").asText()).matches("[0-9a-f]{16}");
+        assertThat(body).doesNotContain("Exception", "io.micronaut", "_embedded");
     }
 
     /** Backend trouble is 503 with a message of its kind; the store key and exception are in the log line under the body's id. */
