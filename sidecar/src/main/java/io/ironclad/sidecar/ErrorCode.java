@@ -13,6 +13,8 @@ enum ErrorCode {
     MANIFEST_UNKNOWN(HttpStatus.NOT_FOUND, "manifest unknown to registry"),
     NAME_INVALID(HttpStatus.BAD_REQUEST, "invalid repository name"),
     NAME_UNKNOWN(HttpStatus.NOT_FOUND, "repository name not known to registry"),
+    /** CNCF distribution's code for an {@code n} that is not a non-negative number. */
+    PAGINATION_NUMBER_INVALID(HttpStatus.BAD_REQUEST, "invalid number of results requested"),
     SIZE_INVALID(HttpStatus.BAD_REQUEST, "provided length did not match content length"),
     TAG_INVALID(HttpStatus.BAD_REQUEST, "invalid tag"),
     UNSUPPORTED(HttpStatus.METHOD_NOT_ALLOWED, "the operation is unsupported"),

@@ -19,17 +19,16 @@ import io.ironclad.driver.PartInfo;
 import io.ironclad.driver.Payload;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
+import io.ironclad.sidecar.ManifestValidator.ValidatedManifest;
 import io.ironclad.sidecar.Metadata.BlobRow;
 import io.ironclad.sidecar.Metadata.ManifestRow;
 import io.ironclad.sidecar.Metadata.SessionRow;
 import jakarta.inject.Singleton;
-import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -41,14 +40,11 @@ import java.util.UUID;
 final class Registry {
 
     static final int MANIFEST_LIMIT = 4 << 20;
-    static final Set<String> IMAGE_MANIFESTS = Set.of(
-            "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json");
-    static final Set<String> INDEXES = Set.of(
-            "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json");
 
     private final ConsistentStore store;
     private final Metadata metadata;
     private final ObjectMapper json;
+    private final ManifestValidator validator;
     private final Coordination coordination;
     private final BlobWriteGuard writeGuard;
     private final long minChunk;
@@ -61,6 +57,7 @@ final class Registry {
         this.store = requireNonNull(store, "store is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.json = requireNonNull(json, "json is null");
+        this.validator = new ManifestValidator(json);
     }
 
     static ObjectKey blobKey(Digest digest) {
@@ -103,7 +100,7 @@ final class Registry {
             metadata.recordBlob(repository, row);
             return row;
         } catch (IntegrityException e) {
-            throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage());
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, "the body does not match " + digest + " and its length", e);
         }
     }
 
@@ -242,26 +239,25 @@ final class Registry {
                 .orElseThrow(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag " + reference + " is not in " + repository));
     }
 
-    /** Validates and stores a manifest; tags it when {@code reference} is a tag. */
+    /**
+     * Validates ({@link ManifestValidator}) and stores a manifest whose references are all in
+     * {@code repository}; tags it when {@code reference} is a tag.
+     */
     ManifestRow putManifest(String repository, String reference, String contentType, byte[] body) {
         Digest digest = sha256(body);
         if (OciGrammar.isDigest(reference) && !OciGrammar.digest(reference).equals(digest)) {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, "manifest hashes to " + digest + ", not " + reference);
         }
-        JsonNode root = parse(body);
-        String mediaType = mediaType(root, contentType);
-        for (Digest child : references(root, mediaType)) {
-            boolean present = INDEXES.contains(mediaType)
+        ValidatedManifest manifest = validator.validate(contentType, body);
+        for (Digest child : manifest.references()) {
+            boolean present = manifest.isIndex()
                     ? metadata.findManifest(repository, child).isPresent()
                     : metadata.findLinkedBlob(repository, child).isPresent();
             if (!present) {
                 throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, child + " is not in " + repository);
             }
         }
-        Optional<Digest> subject = optionalDigest(root.path("subject").path("digest"));
-        Optional<String> artifactType = text(root.path("artifactType"))
-                .or(() -> IMAGE_MANIFESTS.contains(mediaType) ? text(root.path("config").path("mediaType")) : Optional.empty());
-        ManifestRow row = new ManifestRow(repository, digest, mediaType, body, subject, artifactType);
+        ManifestRow row = new ManifestRow(repository, digest, manifest.mediaType(), body, manifest.subject(), manifest.artifactType());
         metadata.putManifest(row);
         if (!OciGrammar.isDigest(reference)) {
             metadata.putTag(repository, reference, digest);
@@ -301,7 +297,7 @@ final class Registry {
             descriptor.put("digest", row.digest().toString());
             descriptor.put("size", row.content().length);
             row.artifactType().ifPresent(t -> descriptor.put("artifactType", t));
-            JsonNode annotations = parse(row.content()).path("annotations");
+            JsonNode annotations = annotations(row.content());
             if (annotations.isObject()) {
                 descriptor.set("annotations", annotations);
             }
@@ -310,65 +306,14 @@ final class Registry {
         return out;
     }
 
-    private JsonNode parse(byte[] body) {
+    /** A stored manifest's annotations (lenient: rows stored before stricter validation are served as they are). */
+    private JsonNode annotations(byte[] manifest) {
         try {
-            JsonNode root = json.readTree(body);
-            if (root == null || !root.isObject()) {
-                throw new RegistryException(ErrorCode.MANIFEST_INVALID, "manifest is not a JSON object");
-            }
-            return root;
-        } catch (IOException e) {
-            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "manifest is not valid JSON: " + e.getMessage());
+            JsonNode root = json.readTree(manifest);
+            return root == null ? json.missingNode() : root.path("annotations");
+        } catch (java.io.IOException e) {
+            return json.missingNode();
         }
-    }
-
-    private static String mediaType(JsonNode root, String contentType) {
-        Optional<String> declared = text(root.path("mediaType"));
-        String type = declared.orElse(contentType == null ? "" : contentType.split(";")[0].trim());
-        if (!IMAGE_MANIFESTS.contains(type) && !INDEXES.contains(type)) {
-            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "unsupported manifest media type '" + type + "'");
-        }
-        if (root.path("schemaVersion").asInt() != 2) {
-            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "schemaVersion must be 2");
-        }
-        return type;
-    }
-
-    private static List<Digest> references(JsonNode root, String mediaType) {
-        List<Digest> refs = new ArrayList<>();
-        if (INDEXES.contains(mediaType)) {
-            for (JsonNode m : root.path("manifests")) {
-                refs.add(requiredDigest(m.path("digest")));
-            }
-            return refs;
-        }
-        if (!root.path("config").isObject() || !root.path("layers").isArray()) {
-            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "image manifest needs a config and a layers array");
-        }
-        refs.add(requiredDigest(root.path("config").path("digest")));
-        for (JsonNode layer : root.path("layers")) {
-            refs.add(requiredDigest(layer.path("digest")));
-        }
-        return refs;
-    }
-
-    private static Digest requiredDigest(JsonNode node) {
-        if (!node.isTextual()) {
-            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "descriptor without a digest");
-        }
-        try {
-            return Digest.parse(node.asText());
-        } catch (IllegalArgumentException e) {
-            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "descriptor digest: " + e.getMessage());
-        }
-    }
-
-    private static Optional<Digest> optionalDigest(JsonNode node) {
-        return node.isMissingNode() ? Optional.empty() : Optional.of(requiredDigest(node));
-    }
-
-    private static Optional<String> text(JsonNode node) {
-        return node.isTextual() ? Optional.of(node.asText()) : Optional.empty();
     }
 
     static Digest sha256(byte[] bytes) {

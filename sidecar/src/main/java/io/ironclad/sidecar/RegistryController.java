@@ -37,7 +37,10 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The OCI Distribution API ({@code /v2/...}). One catch-all route per method parses the path
@@ -72,9 +75,9 @@ final class RegistryController {
     }
 
     @Get("/_catalog")
-    HttpResponse<?> catalog(@Nullable @QueryValue Integer n, @Nullable @QueryValue String last) {
+    HttpResponse<?> catalog(@Nullable @QueryValue String n, @Nullable @QueryValue String last) {
         int limit = pageSize(n);
-        List<String> repos = registry.catalog(last == null ? "" : last, limit);
+        List<String> repos = registry.catalog(last == null || last.isEmpty() ? "" : OciGrammar.name(last), limit);
         ObjectNode body = json.createObjectNode();
         body.putPOJO("repositories", repos);
         MutableHttpResponse<?> response = jsonResponse(body);
@@ -226,9 +229,9 @@ final class RegistryController {
     }
 
     private HttpResponse<?> tagList(String name, HttpRequest<?> request) {
-        int limit = pageSize(request.getParameters().get("n", Integer.class).orElse(null));
+        int limit = pageSize(request.getParameters().get("n"));
         String last = request.getParameters().get("last");
-        List<String> tags = registry.tags(name, last == null ? "" : last, limit);
+        List<String> tags = registry.tags(name, last == null || last.isEmpty() ? "" : OciGrammar.tag(last), limit);
         ObjectNode body = json.createObjectNode();
         body.put("name", name);
         body.putPOJO("tags", tags);
@@ -283,33 +286,37 @@ final class RegistryController {
         throw new RegistryException(ErrorCode.UNSUPPORTED, method + " not supported on this path");
     }
 
-    /** The first byte of a {@code Content-Range: <start>-<end>} header, checked against the session. */
+    private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes[ =])?(\\d{1,18})-(\\d{1,18})(?:/(?:\\d{1,18}|\\*))?");
+
+    /**
+     * The first byte of a {@code Content-Range: <start>-<end>} header. A malformed one is 400
+     * BLOB_UPLOAD_INVALID; one that does not continue the session is 416, checked by the registry.
+     */
     private static Optional<Long> contentRangeStart(@Nullable String header, SessionRow session) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }
-        String value = header.trim().replaceFirst("^bytes[ =]", "");
-        int dash = value.indexOf('-');
-        try {
-            return Optional.of(Long.parseLong(value.substring(0, dash)));
-        } catch (RuntimeException e) {
-            throw new RegistryException(ErrorCode.RANGE_INVALID, "malformed Content-Range '" + header + "'",
-                    java.util.Map.of("Range", "0-" + Math.max(0, session.state().size() - 1)));
+        Matcher m = CONTENT_RANGE.matcher(header.trim());
+        if (!m.matches() || Long.parseLong(m.group(2)) < Long.parseLong(m.group(1))) {
+            throw new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, "malformed Content-Range " + OciGrammar.quote(header)
+                    + " (expected <first>-<last>)", Map.of("Range", "0-" + Math.max(0, session.state().size() - 1)));
         }
+        return Optional.of(Long.parseLong(m.group(1)));
     }
 
     private static String etag(Digest digest) {
         return "\"" + digest + "\"";
     }
 
-    private static int pageSize(@Nullable Integer n) {
-        if (n == null) {
+    /** The {@code n} query parameter: absent is the default page, else a non-negative number (capped at 10000). */
+    private static int pageSize(@Nullable String n) {
+        if (n == null || n.isEmpty()) {
             return DEFAULT_PAGE;
         }
-        if (n < 0) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, "n must not be negative");
+        if (!n.matches("[0-9]{1,18}")) {
+            throw new RegistryException(ErrorCode.PAGINATION_NUMBER_INVALID, "n must be a non-negative number, not " + OciGrammar.quote(n));
         }
-        return Math.min(n, 10_000);
+        return (int) Math.min(Long.parseLong(n), 10_000);
     }
 
     private static String encode(String s) {

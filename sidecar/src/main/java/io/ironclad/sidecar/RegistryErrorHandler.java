@@ -1,16 +1,13 @@
 package io.ironclad.sidecar;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ironclad.driver.ConsistencyTimeoutException;
-import io.ironclad.driver.ObjectNotFoundException;
+import io.ironclad.driver.PayloadConsumedException;
 import io.ironclad.driver.StorageException;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
@@ -21,9 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps every failure of a registry request to an OCI error response. Backend trouble (storage
- * errors, consistency timeouts, database errors) is 503 with Retry-After, never 500, so clients
- * retry instead of aborting a push; a HEAD gets the status and headers without a body.
+ * Maps every failure of a registry request to an OCI error response ({@link OciErrorBody}).
+ * A {@link RegistryException} is answered with its code and detail, written for the client.
+ * Backend trouble (storage errors, consistency timeouts, database errors) and anything
+ * unexpected is 503 with Retry-After, never 500, so clients retry instead of aborting a push;
+ * its body says only what kind of trouble it was, while the exception (which names store keys,
+ * SQL, paths) is logged under the correlation id the body carries. A HEAD gets the status and
+ * headers without a body.
  */
 @Singleton
 @Produces
@@ -41,49 +42,58 @@ final class RegistryErrorHandler implements ExceptionHandler<Exception, HttpResp
 
     @Override
     public HttpResponse<?> handle(HttpRequest request, Exception exception) {
-        LOG.debug("{} {} failed", request.getMethod(), request.getPath(), exception);
+        String id = OciErrorBody.newCorrelationId();
         if (exception instanceof RegistryException e) {
-            MutableHttpResponse<?> response = error(request, e.code().status(), e.code().specCode(), e.detail());
-            e.headers().forEach(response::header);
-            return response;
-        }
-        if (exception instanceof ObjectNotFoundException e) {
-            // the database said the object exists: a missing object is backend trouble, not a 404
-            return unavailable(request, e);
+            return refused(request, e, id);
         }
         if (exception instanceof StorageException || exception instanceof Metadata.MetadataException
                 || exception instanceof UncheckedIOException || exception instanceof IOException) {
-            return unavailable(request, exception);
+            // an ObjectNotFoundException lands here too: the database said the object exists,
+            // so a missing object is backend trouble, not a 404
+            String kind = kind(exception);
+            LOG.warn("[{}] {} on {} {}: {}", id, kind, request.getMethod(), request.getPath(), exception.getMessage(), debugCause(exception));
+            return unavailable(request, kind + "; retry later", id);
         }
-        LOG.error("unexpected failure on {} {}", request.getMethod(), request.getPath(), exception);
-        return error(request, HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", exception.toString()).header("Retry-After", RETRY_AFTER_SECONDS);
+        LOG.error("[{}] unexpected failure on {} {}", id, request.getMethod(), request.getPath(), exception);
+        return unavailable(request, "the registry could not serve this request; retry later", id);
     }
 
-    private MutableHttpResponse<?> unavailable(HttpRequest<?> request, Exception e) {
-        String kind = e instanceof ConsistencyTimeoutException ? "consistency timeout" : "backend unavailable";
-        LOG.warn("{} on {} {}: {}", kind, request.getMethod(), request.getPath(), e.getMessage());
-        return error(request, HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", kind + ": " + e.getMessage())
-                .header("Retry-After", RETRY_AFTER_SECONDS);
+    private MutableHttpResponse<?> refused(HttpRequest<?> request, RegistryException e, String id) {
+        HttpStatus status = e.code().status();
+        if (status.getCode() >= 500) {
+            LOG.warn("[{}] {} {}: {}", id, request.getMethod(), request.getPath(), e.getMessage(), e.getCause());
+        } else {
+            LOG.debug("[{}] {} {} refused: {}", id, request.getMethod(), request.getPath(), e.getMessage(), e.getCause());
+        }
+        MutableHttpResponse<?> response = HttpResponse.status(status);
+        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+            response.header("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        e.headers().forEach(response::header);
+        return OciErrorBody.apply(response, request, json, e.code().specCode(), e.detail(), id);
     }
 
-    private MutableHttpResponse<?> error(HttpRequest<?> request, HttpStatus status, String code, String detail) {
-        MutableHttpResponse<?> response = HttpResponse.status(status).header("Cache-Control", "no-store");
-        if (request.getMethod() == HttpMethod.PATCH || request.getMethod() == HttpMethod.PUT || request.getMethod() == HttpMethod.POST) {
-            // an error may be answered before the request body was read to its end; the unread rest
-            // must not be taken for the client's next request on a kept-alive connection
-            response.header("Connection", "close");
+    private MutableHttpResponse<?> unavailable(HttpRequest<?> request, String message, String id) {
+        MutableHttpResponse<?> response = HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", RETRY_AFTER_SECONDS);
+        return OciErrorBody.apply(response, request, json, "UNAVAILABLE", message, id);
+    }
+
+    /** What the client is told of backend trouble: the kind only. */
+    private static String kind(Exception e) {
+        if (PayloadConsumedException.isCauseOf(e)) {
+            return "the storage backend failed after the request body was streamed to it, and that body cannot be replayed: send it again";
         }
-        if (request.getMethod() == HttpMethod.HEAD) {
-            return response;
+        if (e instanceof ConsistencyTimeoutException) {
+            return "consistency timeout: the storage backend did not serve the expected content in time";
         }
-        ObjectNode body = json.createObjectNode();
-        ObjectNode error = body.putArray("errors").addObject();
-        error.put("code", code);
-        error.put("message", detail);
-        try {
-            return response.body(json.writeValueAsBytes(body)).contentType(MediaType.APPLICATION_JSON_TYPE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (e instanceof Metadata.MetadataException) {
+            return "metadata database unavailable";
         }
+        return "storage backend unavailable";
+    }
+
+    /** The stack trace is logged only at DEBUG: backend trouble is expected and its message says what it was. */
+    private static Throwable debugCause(Exception e) {
+        return LOG.isDebugEnabled() ? e : null;
     }
 }

@@ -4,7 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Map;
 
-/** A request the registry refuses with an OCI error; rendered by {@link RegistryErrorHandler}. */
+/**
+ * A request the registry refuses with an OCI error; rendered by {@link RegistryErrorHandler}.
+ * The detail is sent to the client, so it says what was wrong in the request and never names
+ * store keys, paths, SQL or classes; an internal cause, if any, goes to the log only.
+ */
 final class RegistryException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
@@ -16,8 +20,17 @@ final class RegistryException extends RuntimeException {
         this(code, detail, Map.of());
     }
 
+    /** A refusal caused by {@code cause}, whose message is logged, never sent. */
+    RegistryException(ErrorCode code, String detail, Throwable cause) {
+        this(code, detail, Map.of(), cause);
+    }
+
     RegistryException(ErrorCode code, String detail, Map<String, String> headers) {
-        super(code.name() + ": " + detail);
+        this(code, detail, headers, null);
+    }
+
+    private RegistryException(ErrorCode code, String detail, Map<String, String> headers, Throwable cause) {
+        super(code.name() + ": " + detail, cause);
         this.code = requireNonNull(code, "code is null");
         this.headers = Map.copyOf(headers);
     }
