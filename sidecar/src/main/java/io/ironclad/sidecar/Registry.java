@@ -190,7 +190,7 @@ final class Registry {
         } catch (IntegrityException e) {
             // complete() has deleted the parts; the session cannot be finished any more
             metadata.deleteSession(session.id());
-            throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage());
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, "the uploaded content does not match " + digest, e);
         }
     }
 

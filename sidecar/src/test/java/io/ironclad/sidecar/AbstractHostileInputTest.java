@@ -162,6 +162,8 @@ abstract class AbstractHostileInputTest {
                 new Case("mount from=Bad", s -> s.request("/v2/" + REPO + "/blobs/uploads/?mount=" + digest(layer) + "&from=Bad")
                         .POST(BodyPublishers.noBody()), 400, "NAME_INVALID"),
                 upload("finish without digest", location -> location, "PUT", 400, "DIGEST_INVALID"),
+                new Case("finish with the wrong digest", s -> s.request(Oci.startUpload(s, REPO) + "?digest=" + digest(config))
+                        .PUT(BodyPublishers.ofByteArray(layer)), 400, "DIGEST_INVALID"),
                 upload("finish digest=", location -> location + "?digest=", "PUT", 400, "DIGEST_INVALID"),
                 new Case("PATCH Content-Range garbage", s -> s.request(Oci.startUpload(s, REPO)).header("Content-Range", "abc")
                         .method("PATCH", BodyPublishers.ofByteArray(layer)), 400, "BLOB_UPLOAD_INVALID"),
