@@ -17,7 +17,9 @@ public interface Upload {
     UploadState state();
 
     /**
-     * Stores the next chunk as a new part.
+     * Stores the next chunk as one or more new parts of the driver's part size, reading the chunk
+     * once; a transient failure resends only the part it hit. After a failure part-way,
+     * {@link #state()} names the parts stored before it.
      *
      * @throws io.ironclad.driver.PreconditionFailedException if the state is behind the backend
      *     (another process appended in between)
