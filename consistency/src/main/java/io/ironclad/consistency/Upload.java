@@ -7,7 +7,7 @@ import io.ironclad.driver.Payload;
 import io.ironclad.driver.StorageException;
 
 /**
- * A chunked upload: each {@link #append} stores one part in the backend and advances the running
+ * A chunked upload: each {@link #append} stores its chunk as parts in the backend and advances the running
  * hash, whose state is part of {@link #state()} so another process can continue. Not thread safe;
  * callers serialise appends of one upload (e.g. by a database row lock).
  */
