@@ -12,6 +12,11 @@
 #
 # IRONCLAD_SWIFT_PORT_OFFSET=N (at start) adds N to every port below, so several all-in-ones run
 # side by side (e.g. 100: proxies 8180/8181); DIR remembers it for the other verbs.
+# IRONCLAD_SWIFT_MAX_FILE_SIZE=BYTES (at start) lowers Swift's largest object (and segment),
+# [swift-constraints] max_file_size, from 5 GiB + 2, so a test can meet the limit with a small body.
+# The servers read their constraints from a fixed /etc/swift/swift.conf that other all-in-ones
+# share, so this one's copy ($DIR/etc/swift.conf) is put in its place inside each of its server
+# processes by a launcher, before Swift reads it; /etc/swift/swift.conf stays as it is.
 #
 # Layout: 4 object servers (zones 1-4), 3 container and 3 account servers (zones 1-3), rings
 # of part power 6 with 3 replicas. Proxy 127.0.0.1:8080 reads replicas in random order;
@@ -50,6 +55,34 @@ install_packages() {
 
 kind_of() { echo "${1%-*}"; }                         # object-2 -> object
 conf_of() { echo "$DIR/etc/$1.conf"; }
+max_file_size() { cat "$DIR/max-file-size" 2>/dev/null || true; }
+
+write_constraints() {  # swift.conf of this all-in-one: /etc/swift/swift.conf (same hash path and policies) with max_file_size
+  "$PY" - /etc/swift/swift.conf "$DIR/etc/swift.conf" "$(max_file_size)" <<'EOF'
+import configparser, sys
+conf = configparser.ConfigParser()
+conf.read(sys.argv[1])
+if not conf.has_section('swift-constraints'):
+    conf.add_section('swift-constraints')
+conf.set('swift-constraints', 'max_file_size', sys.argv[3])
+with open(sys.argv[2], 'w') as out:
+    conf.write(out)
+EOF
+  cat > "$DIR/run/with-swift-conf.py" <<'EOF'
+# Runs a Swift server script with SWIFT_CONF_FILE pointing at another swift.conf. Swift has no
+# option for it: swift.common.constraints and storage_policy read utils.SWIFT_CONF_FILE once,
+# when first imported, which happens only after this assignment.
+import runpy, shutil, sys
+import swift.common.utils as utils
+utils.SWIFT_CONF_FILE = sys.argv[1]
+sys.argv = sys.argv[2:]
+runpy.run_path(shutil.which(sys.argv[0]), run_name='__main__')
+EOF
+}
+
+swift_command() {  # script -> how to run it: as is, or through the launcher when this all-in-one has its own constraints
+  if [ -n "$(max_file_size)" ]; then echo "$PY $DIR/run/with-swift-conf.py $DIR/etc/swift.conf $1"; else echo "$1"; fi
+}
 
 common_conf() {  # name port
   cat <<EOF
@@ -182,14 +215,15 @@ configure() {
   write_proxy_conf proxy "$PROXY_PORT" "sorting_method = shuffle"
   write_proxy_conf proxy-affinity "$AFFINITY_PROXY_PORT" "sorting_method = affinity" "read_affinity = r1z1=100"
   [ -f "$DIR/etc/object.ring.gz" ] || build_rings
+  if [ -n "$(max_file_size)" ]; then write_constraints; fi
 }
 
 command_of() {  # name -> the command line that runs it in the foreground
   case $1 in
     memcached) echo "memcached -l 127.0.0.1 -p $MEMCACHED_PORT -U 0 -u root" ;;
     logger) echo "$PY $DIR/run/logger.py $DIR/run/log.sock $DIR/swift.log" ;;
-    proxy|proxy-affinity) echo "swift-proxy-server $(conf_of "$1")" ;;
-    *) echo "swift-$(kind_of "$1")-server $(conf_of "$1")" ;;
+    proxy|proxy-affinity) echo "$(swift_command swift-proxy-server) $(conf_of "$1")" ;;
+    *) echo "$(swift_command "swift-$(kind_of "$1")-server") $(conf_of "$1")" ;;
   esac
 }
 
@@ -267,6 +301,7 @@ IRONCLAD_SWIFT_USER=$USER_NAME
 IRONCLAD_SWIFT_KEY=$USER_KEY
 IRONCLAD_SWIFT_DIR=$DIR
 EOF
+  if [ -n "$(max_file_size)" ]; then echo "IRONCLAD_SWIFT_MAX_FILE_SIZE=$(max_file_size)"; fi
 }
 
 all_storage_servers_listen() {
@@ -335,6 +370,10 @@ verb=$1
 mkdir -p "$2"
 DIR=$(cd "$2" && pwd)
 [ -f "$DIR/port-offset" ] || echo "${IRONCLAD_SWIFT_PORT_OFFSET:-0}" > "$DIR/port-offset"
+if [ "$verb" = start ] && [ ! -f "$DIR/max-file-size" ] && [ -n "${IRONCLAD_SWIFT_MAX_FILE_SIZE:-}" ]; then
+  [[ $IRONCLAD_SWIFT_MAX_FILE_SIZE =~ ^[0-9]+$ ]] || die "IRONCLAD_SWIFT_MAX_FILE_SIZE must be a number of bytes, got '$IRONCLAD_SWIFT_MAX_FILE_SIZE'"
+  echo "$IRONCLAD_SWIFT_MAX_FILE_SIZE" > "$DIR/max-file-size"
+fi
 set_ports "$(cat "$DIR/port-offset")"
 case $verb in
   start) cmd_start ;;

@@ -13,9 +13,12 @@ import java.nio.file.Path;
  * @param cacheMaxBytes size bound of the cache; least recently used files are evicted beyond it
  * @param smallObjectBytes objects up to this size (manifests, configs) are always verified in
  *     memory before the first byte, whatever the mode
+ * @param spoolDirectory where a part of an upload is spooled while it is sent, so a transient
+ *     failure resends that part alone (one file of at most the driver's part size per upload in
+ *     flight, removed once the part is stored); default {@code java.io.tmpdir}
  */
 public record ConsistentStoreConfig(ConsistencyPolicy policy, VerificationMode mode, Path cacheDirectory,
-        long cacheMaxBytes, int smallObjectBytes) {
+        long cacheMaxBytes, int smallObjectBytes, Path spoolDirectory) {
 
     public static final long DEFAULT_CACHE_MAX_BYTES = 10L << 30;
     public static final int DEFAULT_SMALL_OBJECT_BYTES = 4 << 20;
@@ -24,9 +27,20 @@ public record ConsistentStoreConfig(ConsistencyPolicy policy, VerificationMode m
         requireNonNull(policy, "policy is null");
         requireNonNull(mode, "mode is null");
         requireNonNull(cacheDirectory, "cacheDirectory is null");
+        requireNonNull(spoolDirectory, "spoolDirectory is null");
         if (cacheMaxBytes < 0 || smallObjectBytes < 0) {
             throw new IllegalArgumentException("cacheMaxBytes and smallObjectBytes must not be negative");
         }
+    }
+
+    /** Parts spooled under {@code java.io.tmpdir}. */
+    public ConsistentStoreConfig(ConsistencyPolicy policy, VerificationMode mode, Path cacheDirectory, long cacheMaxBytes,
+            int smallObjectBytes) {
+        this(policy, mode, cacheDirectory, cacheMaxBytes, smallObjectBytes, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    public ConsistentStoreConfig withSpoolDirectory(Path value) {
+        return new ConsistentStoreConfig(policy, mode, cacheDirectory, cacheMaxBytes, smallObjectBytes, value);
     }
 
     /** Defaults: {@link ConsistencyPolicy#DEFAULT}, spool mode, 10 GiB cache, 4 MiB small objects. */

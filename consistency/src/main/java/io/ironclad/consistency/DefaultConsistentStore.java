@@ -323,6 +323,9 @@ final class DefaultConsistentStore implements ConsistentStore {
         if (existing.isPresent()) {
             return existing.get();
         }
+        if (size > driver.capabilities().partSize()) {
+            return putInParts(key, expected.digest(), payload);
+        }
         AtomicReference<HashingInputStream> lastStream = new AtomicReference<>();
         Payload hashing = Payload.of(size, () -> {
             HashingInputStream stream = new HashingInputStream(payload.open(), Hashers.fast(expected.digest().algorithm()));
@@ -355,6 +358,27 @@ final class DefaultConsistentStore implements ConsistentStore {
             throw new IntegrityException(driver.name(), key, "refused put: " + detail);
         }
         return barrier(key, expected.digest(), size);
+    }
+
+    /**
+     * A body over the driver's part size goes as an upload of parts cut while it streams (Swift
+     * segments, S3 parts), each retried alone: the driver's own large put would need the body
+     * again for a retry (and Swift's reopens it for every segment), which a client's request body
+     * streamed straight through cannot give.
+     */
+    private StoredObject putInParts(ObjectKey key, Digest digest, Payload payload) throws StorageException {
+        Upload upload = startUpload(digest.algorithm());
+        try {
+            upload.append(payload);
+        } catch (StorageException | RuntimeException e) {
+            try {
+                upload.cancel();
+            } catch (StorageException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed); // the parts stay behind, as after a failed chunked upload
+            }
+            throw e;
+        }
+        return upload.complete(key, digest);
     }
 
     /**
@@ -484,6 +508,10 @@ final class DefaultConsistentStore implements ConsistentStore {
 
     EventSink events() {
         return events;
+    }
+
+    Path spoolDirectory() {
+        return config.spoolDirectory();
     }
 
     Clock clock() {

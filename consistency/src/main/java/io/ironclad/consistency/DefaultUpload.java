@@ -11,12 +11,11 @@ import io.ironclad.driver.PutOptions;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * An upload whose running hash advances only with parts the driver confirmed: each (re)opening of
- * a chunk hashes from the state before the chunk, and the hash of the stream the successful part
- * write read is adopted.
+ * An upload whose running hash advances only with parts the driver confirmed: each chunk is read
+ * once and hashed as it is cut into parts, and the hash state after a part is adopted once the
+ * driver stored that part.
  */
 final class DefaultUpload implements Upload {
 
@@ -43,38 +42,25 @@ final class DefaultUpload implements Upload {
         return new UploadState(writer.state(), algorithm, hashState, size);
     }
 
+    /**
+     * Writes the chunk as parts of the driver's part size ({@link ChunkParts}), each retried on
+     * its own after a transient failure. The hash and size advance with each confirmed part, so
+     * after a failure half-way {@link #state()} still names every part that was written.
+     */
     @Override
     public UploadState append(Payload chunk) throws StorageException {
-        byte[] before = hashState;
-        AtomicReference<HashingInputStream> lastStream = new AtomicReference<>();
-        Payload hashing = Payload.of(chunk.size(), () -> {
-            HashingInputStream stream = new HashingInputStream(chunk.open(), Hashers.restore(algorithm, before));
-            lastStream.set(stream);
-            return stream;
-        });
-        int number = writer.state().parts().size() + 1;
         ObjectKey label = label(writer.state());
-        store.retryTransient("append", label, () -> {
-            writer.writePart(number, hashing);
-            return null;
-        });
-        HashingInputStream stream = lastStream.get();
-        long read = stream == null ? 0 : stream.count();
-        if (read != chunk.size()) {
-            throw new IntegrityException(driver.name(), label, "chunk yielded " + read + " bytes, declared " + chunk.size());
-        }
-        hashState = exportFrom(stream);
-        size += read;
+        new ChunkParts(store, writer, driver.capabilities(), store.spoolDirectory())
+                .write(chunk, Hashers.restore(algorithm, hashState), label, (state, bytes) -> {
+                    hashState = state;
+                    size += bytes;
+                });
         return state();
     }
 
     /** Names an upload in events and errors. */
     static ObjectKey label(io.ironclad.driver.WriterState state) {
         return ObjectKey.of("upload/" + state.uploadId().replace('/', '_'));
-    }
-
-    private static byte[] exportFrom(HashingInputStream stream) {
-        return stream.hasher().exportState();
     }
 
     @Override

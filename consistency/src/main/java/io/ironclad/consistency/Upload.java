@@ -7,7 +7,7 @@ import io.ironclad.driver.Payload;
 import io.ironclad.driver.StorageException;
 
 /**
- * A chunked upload: each {@link #append} stores one part in the backend and advances the running
+ * A chunked upload: each {@link #append} stores its chunk as parts in the backend and advances the running
  * hash, whose state is part of {@link #state()} so another process can continue. Not thread safe;
  * callers serialise appends of one upload (e.g. by a database row lock).
  */
@@ -17,7 +17,9 @@ public interface Upload {
     UploadState state();
 
     /**
-     * Stores the next chunk as a new part.
+     * Stores the next chunk as one or more new parts of the driver's part size, reading the chunk
+     * once; a transient failure resends only the part it hit. After a failure part-way,
+     * {@link #state()} names the parts stored before it.
      *
      * @throws io.ironclad.driver.PreconditionFailedException if the state is behind the backend
      *     (another process appended in between)

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +60,7 @@ public final class FaultyDriver extends ForwardingStorageDriver {
     private final Random random;
     private final FaultCounts counts = new FaultCounts();
     private final Map<ObjectKey, Visibility> lagging = new ConcurrentHashMap<>();
+    private final Map<Integer, AtomicInteger> partFailures = new ConcurrentHashMap<>();
 
     /** When a write becomes visible to plain reads, and what they see until then. */
     private record Visibility(Instant visibleAt, Optional<Version> previous) {
@@ -97,6 +99,15 @@ public final class FaultyDriver extends ForwardingStorageDriver {
         lagging.put(key, new Visibility(clock.instant().plus(lag), Optional.empty()));
     }
 
+    /**
+     * Makes the next {@code times} writes of part {@code number} (of any upload) read the whole
+     * part, as a backend receiving it would, and then fail with a transient error, as when the
+     * connection drops before the answer: a retry must send the part's bytes again.
+     */
+    public void failPartAfterSending(int number, int times) {
+        partFailures.computeIfAbsent(number, n -> new AtomicInteger()).set(times);
+    }
+
     @Override
     public Capabilities capabilities() {
         Capabilities real = delegate().capabilities();
@@ -105,7 +116,7 @@ public final class FaultyDriver extends ForwardingStorageDriver {
         if (!plan.freshReadsBypassLag()) {
             flags.remove(Capability.FRESHNESS_READ);
         }
-        return new Capabilities(flags, real.minPartSize(), real.maxPartSize());
+        return new Capabilities(flags, real.minPartSize(), real.maxPartSize(), real.partSize());
     }
 
     @Override
@@ -287,7 +298,21 @@ public final class FaultyDriver extends ForwardingStorageDriver {
         @Override
         public PartInfo writePart(int number, Payload payload) throws StorageException {
             enter(null);
+            AtomicInteger failures = partFailures.get(number);
+            if (failures != null && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                failAfterSending(number, payload);
+            }
             return super.writePart(number, payload);
+        }
+
+        private void failAfterSending(int number, Payload payload) throws StorageException {
+            try (InputStream in = payload.open()) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                throw new TransientStorageException(name(), null, "sending part " + number + " failed: " + e.getMessage(), e);
+            }
+            counts.add(FaultKind.TRANSIENT);
+            throw new TransientStorageException(name(), null, "injected: connection reset after part " + number + " was sent");
         }
 
         @Override

@@ -75,7 +75,7 @@ final class S3StorageDriver implements StorageDriver {
         if (conditionalCreate) {
             flags.add(Capability.CONDITIONAL_CREATE);
         }
-        this.capabilities = new Capabilities(flags, S3DriverConfig.MIN_PART_SIZE, S3DriverConfig.MAX_PART_SIZE);
+        this.capabilities = new Capabilities(flags, S3DriverConfig.MIN_PART_SIZE, S3DriverConfig.MAX_PART_SIZE, config.partSize());
         this.sendSha256 = sendSha256;
     }
 

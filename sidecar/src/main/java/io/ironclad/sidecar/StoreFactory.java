@@ -53,7 +53,7 @@ final class StoreFactory {
         Path cache = cacheDir.isBlank() ? data.resolve("cache") : Path.of(cacheDir);
         ConsistentStoreConfig config = new ConsistentStoreConfig(new ConsistencyPolicy(timeout, initialBackoff, maxBackoff, 0.5),
                 VerificationMode.valueOf(mode.toUpperCase(Locale.ROOT)), cache, cacheMaxBytes,
-                ConsistentStoreConfig.DEFAULT_SMALL_OBJECT_BYTES);
+                ConsistentStoreConfig.DEFAULT_SMALL_OBJECT_BYTES).withSpoolDirectory(data.resolve("tmp"));
         List<ConsistencyListener> listeners = List.of(events);
         return ConsistentStores.create(driver, config, listeners, registry);
     }

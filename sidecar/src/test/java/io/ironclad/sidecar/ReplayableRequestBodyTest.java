@@ -23,7 +23,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * A backend failure after a request body was sent is retried with the body spooled to disk, up to
- * {@code ironclad.uploads.replay-max-bytes}; a larger body fails at once and the client resends.
+ * {@code ironclad.uploads.replay-max-bytes}. A larger PATCH body is resent too, from the store's
+ * spool of the part being sent; a larger monolithic body within one part goes to the driver as
+ * it came and fails at once, and the client resends.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplayableRequestBodyTest {
@@ -91,20 +93,30 @@ class ReplayableRequestBodyTest {
     }
 
     @Test
-    void aPatchAboveTheLimitFailsWith503AndTheClientCanResendIt() {
+    void aPatchAboveTheLimitIsSentAgainFromThePartSpool() {
         String repo = repo();
         byte[] blob = bytes(REPLAY_MAX + 1);
         String location = Oci.startUpload(sidecar, repo);
         driver.failNextWrites(1);
-        HttpResponse<byte[]> failed = Oci.patch(sidecar, location, blob, 0);
+        HttpResponse<byte[]> patch = Oci.patch(sidecar, location, blob, 0);
+        assertThat(patch.statusCode()).as(Oci.body(patch)).isEqualTo(202);
+        assertPulledBack(repo, blob, Oci.finish(sidecar, Oci.location(patch), digest(blob)));
+    }
+
+    @Test
+    void aMonolithicPushAboveTheLimitFailsWith503AndTheClientCanResendIt() {
+        String repo = repo();
+        byte[] blob = bytes(REPLAY_MAX + 1);
+        driver.failNextWrites(1);
+        HttpResponse<byte[]> failed = sidecar.send(sidecar.request("/v2/" + repo + "/blobs/uploads/?digest=" + digest(blob))
+                .header("Content-Type", "application/octet-stream").POST(BodyPublishers.ofByteArray(blob)));
         assertThat(failed.statusCode()).isEqualTo(503);
         assertThat(errorCode(failed)).isEqualTo("UNAVAILABLE");
         assertThat(Oci.body(failed)).contains("cannot be replayed");
         assertThat(failed.headers().firstValue("Retry-After")).isPresent();
 
-        HttpResponse<byte[]> resent = Oci.patch(sidecar, location, blob, 0);
-        assertThat(resent.statusCode()).as(Oci.body(resent)).isEqualTo(202);
-        assertPulledBack(repo, blob, Oci.finish(sidecar, Oci.location(resent), digest(blob)));
+        Oci.pushMonolithic(sidecar, repo, blob);
+        assertThat(Oci.get(sidecar, "/v2/" + repo + "/blobs/" + digest(blob)).body()).isEqualTo(blob);
     }
 
     private void assertPulledBack(String repo, byte[] blob, HttpResponse<byte[]> finish) {

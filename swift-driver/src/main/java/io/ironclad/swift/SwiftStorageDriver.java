@@ -58,7 +58,7 @@ final class SwiftStorageDriver implements StorageDriver {
         if (config.conditionalCreate()) {
             supported.add(Capability.CONDITIONAL_CREATE);
         }
-        this.capabilities = new Capabilities(supported, 1, SwiftDriverConfig.MAX_SEGMENT_SIZE);
+        this.capabilities = new Capabilities(supported, 1, SwiftDriverConfig.MAX_SEGMENT_SIZE, config.segmentSize());
     }
 
     @Override

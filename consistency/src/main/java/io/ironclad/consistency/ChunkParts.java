@@ -1,0 +1,96 @@
+package io.ironclad.consistency;
+
+import io.ironclad.driver.Capabilities;
+import io.ironclad.driver.IntegrityException;
+import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.ObjectWriter;
+import io.ironclad.driver.Payload;
+import io.ironclad.driver.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Cuts a chunk (the body of one PATCH, or a whole monolithic upload) into parts of the driver's
+ * {@link Capabilities#partSize()} as it streams to the backend, so no single request exceeds the
+ * backend's object or part limit, whatever size the client's chunk has. The chunk is read once;
+ * each part is a {@link ReplayablePart}, so a transient failure retries that part alone.
+ *
+ * <p>Cut points: parts of {@code partSize} while at least {@code partSize + minPartSize} bytes
+ * remain, then the rest as one part. So the chunk's last part is at least the driver's minimum
+ * whenever the chunk is (the OCI-Chunk-Min-Length rule asks that of every chunk but the last),
+ * and a following chunk may be appended; where the minimum is 1 (Swift) every part is exactly
+ * {@code partSize} but the last. The part size is capped at {@code maxPartSize - minPartSize + 1}
+ * so that a last part grown by a short remainder still stays within the backend's limit.
+ */
+final class ChunkParts {
+
+    /** Told after each part the driver confirmed. */
+    @FunctionalInterface
+    interface Progress {
+        void partWritten(byte[] hashState, long bytes);
+    }
+
+    private final DefaultConsistentStore store;
+    private final ObjectWriter writer;
+    private final Capabilities capabilities;
+    private final Path spoolDirectory;
+
+    ChunkParts(DefaultConsistentStore store, ObjectWriter writer, Capabilities capabilities, Path spoolDirectory) {
+        this.store = store;
+        this.writer = writer;
+        this.capabilities = capabilities;
+        this.spoolDirectory = spoolDirectory;
+    }
+
+    /** The size of the next part to cut when {@code remaining} bytes of a chunk are left. */
+    static long nextPartSize(long remaining, Capabilities capabilities) {
+        long min = capabilities.minPartSize();
+        long cut = Math.max(min, Math.min(capabilities.partSize(), capabilities.maxPartSize() - min + 1));
+        return remaining - cut >= min ? cut : remaining;
+    }
+
+    /**
+     * Writes {@code chunk} as one part or more (one empty part for an empty chunk), hashing into
+     * {@code hasher}; {@code progress} hears of each part once the driver confirmed it, so a
+     * failure later in the chunk leaves the parts before it recorded.
+     *
+     * @throws IntegrityException if the chunk yields fewer bytes than it declares
+     */
+    void write(Payload chunk, Hasher hasher, ObjectKey label, Progress progress) throws StorageException {
+        try (InputStream in = chunk.open()) {
+            long remaining = chunk.size();
+            do {
+                long length = nextPartSize(remaining, capabilities);
+                writePart(in, length, hasher, label, progress);
+                remaining -= length;
+            } while (remaining > 0);
+        } catch (IOException e) {
+            throw new StorageException(store.driverName(), label, "reading the chunk failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void writePart(InputStream in, long length, Hasher hasher, ObjectKey label, Progress progress)
+            throws StorageException, IOException {
+        int number = writer.state().parts().size() + 1;
+        try (ReplayablePart part = new ReplayablePart(in, length, hasher, spoolDirectory)) {
+            try {
+                store.retryTransient("append", label, () -> writer.writePart(number, part));
+            } catch (StorageException e) {
+                Optional<IOException> clientFailure = part.chunkFailure();
+                if (clientFailure.isPresent()) {
+                    // not the backend's fault, whatever the driver made of it
+                    throw new StorageException(store.driverName(), label, "reading the chunk failed in part " + number + " after "
+                            + part.taken() + " of its " + length + " bytes: " + clientFailure.get().getMessage(), clientFailure.get());
+                }
+                throw e;
+            }
+            if (part.taken() != length) {
+                throw new IntegrityException(store.driverName(), label, "part " + number + " yielded " + part.taken()
+                        + " bytes to the driver, declared " + length);
+            }
+            progress.partWritten(hasher.exportState(), length);
+        }
+    }
+}
