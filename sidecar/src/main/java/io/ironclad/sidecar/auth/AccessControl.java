@@ -53,6 +53,21 @@ public final class AccessControl {
             throw new ConfigurationException(e.getMessage(), e);
         }
         this.anonymousGrants = anonymousGrants(settings.anonymous(), host, htpasswd != null || tokens != null);
+        logExposure(host);
+    }
+
+    private void logExposure(String host) {
+        String where = host.isBlank() ? "all interfaces" : host;
+        String auth = htpasswd != null ? "htpasswd (" + settings.htpasswdFile() + ")" : tokens != null ? "tokens" : "none";
+        String anonymous = settings.anonymous().isBlank() ? (anonymousGrants == Grants.ALL ? "everything (loopback)" : "nothing")
+                : settings.anonymous();
+        if (loopback(host)) {
+            LOG.info("listening on {}: authentication {}, anonymous callers may do {}, deletes {}", where, auth, anonymous,
+                    settings.deleteEnabled() ? "on" : "off");
+        } else {
+            LOG.warn("listening beyond loopback on {}: authentication {}, anonymous callers may do {}, deletes {}", where, auth,
+                    anonymous, settings.deleteEnabled() ? "on" : "off");
+        }
     }
 
     private static TokenVerifier tokenVerifier(TokenSettings token) {

@@ -29,6 +29,8 @@ public final class Htpasswd {
 
     private static final Logger LOG = LoggerFactory.getLogger(Htpasswd.class);
     private static final int REMEMBERED_MAX = 10_000;
+    /** What unknown users' passwords are compared against; cost 5 is htpasswd -B's default. */
+    private static final String UNKNOWN_USER = OpenBSDBCrypt.generate("2y", "no such user".toCharArray(), randomSalt(), 5);
 
     private final Path file;
     private final byte[] salt = new byte[16];
@@ -45,10 +47,17 @@ public final class Htpasswd {
         this.snapshot = read();
     }
 
+    private static byte[] randomSalt() {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        return salt;
+    }
+
     /** Whether {@code password} is {@code user}'s (bcrypt compare, or the remembered result). */
     public boolean check(String user, String password) {
         String hash = current().hashes().get(user);
         if (hash == null) {
+            OpenBSDBCrypt.checkPassword(UNKNOWN_USER, password.toCharArray()); // as slow as a known user: no user probing by timing
             return false;
         }
         String key = user + '\0' + hash;
