@@ -116,6 +116,63 @@ class AuthClientsTest {
         }
     }
 
+    @Test
+    void tokenChallengeFlowWithDockerAndCtr() throws Exception {
+        TestKeys keys = TestKeys.generate(dir.resolve("keys"), "token-signer", "EC");
+        try (TestTokenService tokens = new TestTokenService(keys, AuthClientsTest::policy); Sidecar sidecar = tokenSidecar(keys, tokens);
+                Dockerd docker = Dockerd.start(dir.resolve("docker")); Containerd containerd = Containerd.start(dir.resolve("containerd"))) {
+            String registry = "127.0.0.1:" + sidecar.port();
+            Path archive = dir.resolve("image.tar");
+            assertOk(skopeo("copy", "oci:" + new SkopeoRoundTripTest().makeLayout(dir) + ":v1", "docker-archive:" + archive + ":local/app:v1"));
+            assertOk(run(docker.command("load", "-i", archive.toString())));
+            assertOk(run(docker.command("tag", "local/app:v1", registry + "/tok/docker:v1")));
+            assertOk(run(docker.command("login", "-u", "reader", "-p", "x", registry)));
+            assertFails(run(docker.command("push", registry + "/tok/docker:v1")), "");
+            assertOk(run(docker.command("login", "-u", "writer", "-p", "x", registry)));
+            assertOk(run(docker.command("push", registry + "/tok/docker:v1")));
+            assertOk(run(docker.command("rmi", registry + "/tok/docker:v1")));
+            assertOk(run(docker.command("pull", registry + "/tok/docker:v1")));
+
+            String ref = registry + "/tok/docker:v1";
+            assertOk(run(containerd.ctr("images", "pull", "--plain-http", "--user", "reader:x", ref)));
+            assertOk(run(containerd.ctr("images", "tag", ref, registry + "/tok/ctr:v1")));
+            assertFails(run(containerd.ctr("images", "push", "--plain-http", "--user", "reader:x", registry + "/tok/ctr:v1")), "");
+            assertOk(run(containerd.ctr("images", "push", "--plain-http", "--user", "writer:x", registry + "/tok/ctr:v1")));
+        }
+    }
+
+    @Test
+    void throughNginxCredentialsPassAndTheCacheNeverAnswersForTheSidecar() throws Exception {
+        Path script = Path.of("..", "ops", "nginx", "nginx.sh");
+        Path nginxDir = dir.resolve("nginx");
+        try (Sidecar sidecar = htpasswdSidecar()) {
+            int port;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            assertOk(run(List.of("bash", script.toString(), "start", nginxDir.toString(), "127.0.0.1:" + sidecar.port(), String.valueOf(port))));
+            try {
+                Path layout = new SkopeoRoundTripTest().makeLayout(dir);
+                String remote = "docker://127.0.0.1:" + port + "/nginx/app:v1";
+                assertFails(skopeo("copy", "--dest-tls-verify=false", "oci:" + layout + ":v1", remote), "unauthorized");
+                assertOk(skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "alice:secret", "oci:" + layout + ":v1", remote));
+                for (int i = 0; i < 2; i++) {
+                    Path back = dir.resolve("back" + i);
+                    assertOk(skopeo("copy", "--src-tls-verify=false", "--src-creds", "alice:secret", remote, "oci:" + back + ":v1"));
+                    assertThat(SkopeoRoundTripTest.blobNames(back)).isEqualTo(SkopeoRoundTripTest.blobNames(layout));
+                }
+                String blob = SkopeoRoundTripTest.blobNames(layout).get(0);
+                java.net.http.HttpResponse<Void> anonymous = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                        .newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v2/nginx/app/blobs/sha256:" + blob)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+                assertThat(anonymous.statusCode()).as("an anonymous GET of a blob pulled with credentials").isEqualTo(401);
+                assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"Ironclad\"");
+            } finally {
+                assertOk(run(List.of("bash", script.toString(), "stop", nginxDir.toString())));
+            }
+        }
+    }
+
     /** writer: everything asked for; reader: pull only. */
     static Set<String> policy(String user, Scope scope) {
         if (user.equals("writer")) {

@@ -30,7 +30,7 @@ import java.util.function.BiFunction;
 
 /**
  * A token service of the distribution token specification, for tests: {@code GET /token?service=S&scope=...}
- * with optional Basic credentials answers {@code {"token": JWT}} signed by {@code keys} (kid: the
+ * with optional Basic credentials (or the OAuth2 password grant POSTed as a form) answers {@code {"token": JWT}} signed by {@code keys} (kid: the
  * libtrust key ID, or an x5c header), granting what {@code policy} allows of each requested scope.
  */
 final class TestTokenService implements AutoCloseable {
@@ -58,17 +58,25 @@ final class TestTokenService implements AutoCloseable {
 
     private void issue(HttpExchange exchange) throws IOException {
         try (exchange) {
+            // GET with Basic credentials and the query (docker, skopeo, podman), or the OAuth2 password
+            // grant POSTed as a form (containerd): scope, service, username, password
+            boolean form = exchange.getRequestMethod().equals("POST");
+            String parameters = form ? new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                    : exchange.getRequestURI().getRawQuery();
             List<Scope> scopes = new ArrayList<>();
-            String query = exchange.getRequestURI().getRawQuery();
-            for (String pair : query == null ? new String[0] : query.split("&")) {
+            String formUser = null;
+            for (String pair : parameters == null ? new String[0] : parameters.split("&")) {
                 String[] kv = pair.split("=", 2);
-                if (kv[0].equals("scope") && kv.length == 2) {
-                    for (String scope : URLDecoder.decode(kv[1], StandardCharsets.UTF_8).split(" ")) {
+                String value = kv.length == 2 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
+                if (kv[0].equals("scope")) {
+                    for (String scope : value.split(" ")) {
                         scopes.add(Scope.parse(scope));
                     }
+                } else if (kv[0].equals("username")) {
+                    formUser = value;
                 }
             }
-            String user = user(exchange.getRequestHeaders().getFirst("Authorization"));
+            String user = form ? (formUser == null ? "anonymous" : formUser) : user(exchange.getRequestHeaders().getFirst("Authorization"));
             List<Map<String, Object>> access = new ArrayList<>();
             for (Scope scope : scopes) {
                 Set<String> granted = policy.apply(user, scope);

@@ -17,6 +17,8 @@ public final class RequestAccess {
 
     private static final Pattern UPLOADS = Pattern.compile("(.+)/blobs/uploads(/[^/]*)?");
     private static final Pattern RESOURCE = Pattern.compile("(.+)/(blobs|manifests|referrers)/[^/]+|(.+)/tags/list");
+    /** The distribution spec's repository name; anything else never reaches a scope (or a challenge header). */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*");
 
     private RequestAccess() {
     }
@@ -36,7 +38,7 @@ public final class RequestAccess {
             return Requirement.of(Scope.CATALOG);
         }
         Matcher uploads = UPLOADS.matcher(rest);
-        if (uploads.matches()) {
+        if (uploads.matches() && NAME.matcher(uploads.group(1)).matches()) {
             return write(uploads.group(1), method == HttpMethod.POST ? mountSource(query) : null);
         }
         Matcher resource = RESOURCE.matcher(rest);
@@ -44,6 +46,9 @@ public final class RequestAccess {
             return Requirement.login(); // not a registry resource: the controller answers 4xx to whoever is logged in
         }
         String name = resource.group(1) != null ? resource.group(1) : resource.group(3);
+        if (!NAME.matcher(name).matches()) {
+            return Requirement.login(); // the controller answers NAME_INVALID to whoever is logged in
+        }
         if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
             return Requirement.of(Scope.repository(name, Scope.PULL));
         }
@@ -54,7 +59,8 @@ public final class RequestAccess {
     }
 
     private static String mountSource(Map<String, String> query) {
-        return query.get("mount") != null ? query.get("from") : null;
+        String from = query.get("from");
+        return query.get("mount") != null && from != null && NAME.matcher(from).matches() ? from : null;
     }
 
     private static Requirement write(String name, String mountFrom) {

@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
@@ -127,11 +128,12 @@ public final class TokenVerifier {
         }
         if (jwks != null) {
             try {
-                List<JWK> keys = jwks.get(new JWKSelector(new JWKMatcher.Builder().keyID(kid).build()), null);
-                for (JWK jwk : keys) {
-                    return jwk.toPublicJWK() instanceof com.nimbusds.jose.jwk.AsymmetricJWK asymmetric ? asymmetric.toPublicKey() : null;
+                for (JWK jwk : jwks.get(new JWKSelector(new JWKMatcher.Builder().keyID(kid).build()), null)) {
+                    if (jwk instanceof AsymmetricJWK asymmetric) {
+                        return asymmetric.toPublicKey();
+                    }
                 }
-            } catch (Exception e) {
+            } catch (JOSEException | RuntimeException e) {
                 throw new InvalidTokenException("JWKS key " + kid + " unavailable: " + e.getMessage());
             }
         }

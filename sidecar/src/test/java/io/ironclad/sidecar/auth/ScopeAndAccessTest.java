@@ -42,6 +42,8 @@ class ScopeAndAccessTest {
         assertThat(checked(HttpMethod.GET, "/prometheus")).containsExactly("registry:admin:*");
         assertThat(checked(HttpMethod.GET, "/health")).containsExactly("registry:admin:*");
         assertThat(RequestAccess.of(HttpMethod.GET, "/v2/", Map.of())).isEqualTo(Requirement.login());
+        assertThat(RequestAccess.of(HttpMethod.GET, "/v2/Bad\"Name/tags/list", Map.of()))
+                .as("an invalid name never reaches a challenge header").isEqualTo(Requirement.login());
         assertThat(RequestAccess.of(HttpMethod.GET, "/health/readiness", Map.of()).open()).isTrue();
         assertThat(RequestAccess.of(HttpMethod.GET, "/health/liveness", Map.of()).open()).isTrue();
     }
