@@ -5,20 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.fs.FilesystemDriverConfig;
 import io.ironclad.driver.fs.FilesystemDrivers;
+import io.ironclad.sidecar.AuthClientsTestSupport.Result;
 import io.ironclad.sidecar.auth.Scope;
-import java.nio.file.Files;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import io.ironclad.sidecar.AuthClientsTestSupport.Result;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -65,7 +66,7 @@ class AuthClientsTest {
 
     @Test
     void dockerLoginPushPullThroughDockerd() throws Exception {
-        try (Sidecar sidecar = htpasswdSidecar(); Dockerd docker = Dockerd.start(dir.resolve("docker"))) {
+        try (Sidecar sidecar = htpasswdSidecar(); ContainerDaemons.Dockerd docker = ContainerDaemons.Dockerd.start(dir.resolve("docker"))) {
             String registry = "127.0.0.1:" + sidecar.port();
             Path archive = dir.resolve("image.tar");
             assertOk(skopeo("copy", "oci:" + new SkopeoRoundTripTest().makeLayout(dir) + ":v1", "docker-archive:" + archive + ":local/app:v1"));
@@ -82,7 +83,7 @@ class AuthClientsTest {
 
     @Test
     void containerdCtrWithUser() throws Exception {
-        try (Sidecar sidecar = htpasswdSidecar(); Containerd containerd = Containerd.start(dir.resolve("containerd"))) {
+        try (Sidecar sidecar = htpasswdSidecar(); ContainerDaemons.Containerd containerd = ContainerDaemons.Containerd.start(dir.resolve("containerd"))) {
             String registry = "127.0.0.1:" + sidecar.port();
             seed(registry, "alice:secret");
             String ref = registry + "/seed/app:v1";
@@ -120,7 +121,7 @@ class AuthClientsTest {
     void tokenChallengeFlowWithDockerAndCtr() throws Exception {
         TestKeys keys = TestKeys.generate(dir.resolve("keys"), "token-signer", "EC");
         try (TestTokenService tokens = new TestTokenService(keys, AuthClientsTest::policy); Sidecar sidecar = tokenSidecar(keys, tokens);
-                Dockerd docker = Dockerd.start(dir.resolve("docker")); Containerd containerd = Containerd.start(dir.resolve("containerd"))) {
+                ContainerDaemons.Dockerd docker = ContainerDaemons.Dockerd.start(dir.resolve("docker")); ContainerDaemons.Containerd containerd = ContainerDaemons.Containerd.start(dir.resolve("containerd"))) {
             String registry = "127.0.0.1:" + sidecar.port();
             Path archive = dir.resolve("image.tar");
             assertOk(skopeo("copy", "oci:" + new SkopeoRoundTripTest().makeLayout(dir) + ":v1", "docker-archive:" + archive + ":local/app:v1"));
@@ -147,7 +148,7 @@ class AuthClientsTest {
         Path nginxDir = dir.resolve("nginx");
         try (Sidecar sidecar = htpasswdSidecar()) {
             int port;
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
             assertOk(run(List.of("bash", script.toString(), "start", nginxDir.toString(), "127.0.0.1:" + sidecar.port(), String.valueOf(port))));
@@ -162,9 +163,9 @@ class AuthClientsTest {
                     assertThat(SkopeoRoundTripTest.blobNames(back)).isEqualTo(SkopeoRoundTripTest.blobNames(layout));
                 }
                 String blob = SkopeoRoundTripTest.blobNames(layout).get(0);
-                java.net.http.HttpResponse<Void> anonymous = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-                        .newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v2/nginx/app/blobs/sha256:" + blob)).build(),
-                        java.net.http.HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> anonymous = HttpClient.newHttpClient().send(HttpRequest
+                        .newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/nginx/app/blobs/sha256:" + blob)).build(),
+                        HttpResponse.BodyHandlers.discarding());
                 assertThat(anonymous.statusCode()).as("an anonymous GET of a blob pulled with credentials").isEqualTo(401);
                 assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"Ironclad\"");
             } finally {
@@ -230,72 +231,5 @@ class AuthClientsTest {
 
     private static String database() {
         return "jdbc:h2:mem:clients-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-    }
-
-    /** Debian's dockerd as BACKENDS.md runs it, private to one directory, stopped by PID. */
-    record Dockerd(Process process, Path dir) implements AutoCloseable {
-        static Dockerd start(Path dir) throws Exception {
-            Files.createDirectories(dir);
-            Process process = new ProcessBuilder("dockerd", "--iptables=false", "--ip6tables=false", "--bridge=none",
-                    "--storage-driver=vfs", "--data-root", dir.resolve("root").toString(), "--exec-root", dir.resolve("exec").toString(),
-                    "-H", "unix://" + dir.resolve("docker.sock"), "--pidfile", dir.resolve("docker.pid").toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
-            Dockerd dockerd = new Dockerd(process, dir);
-            awaitSocket(process, dir.resolve("docker.sock"), dockerd.command("version"));
-            return dockerd;
-        }
-
-        List<String> command(String... args) {
-            List<String> command = new ArrayList<>(List.of("docker", "--config", dir.resolve("config").toString(), "-H", "unix://" + dir.resolve("docker.sock")));
-            command.addAll(List.of(args));
-            return command;
-        }
-
-        @Override
-        public void close() throws Exception {
-            stop(process);
-        }
-    }
-
-    /** containerd private to one directory, for ctr. */
-    record Containerd(Process process, Path dir) implements AutoCloseable {
-        static Containerd start(Path dir) throws Exception {
-            Files.createDirectories(dir);
-            Process process = new ProcessBuilder("containerd", "--root", dir.resolve("root").toString(), "--state", dir.resolve("state").toString(),
-                    "--address", dir.resolve("c.sock").toString()).redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile()).start();
-            Containerd containerd = new Containerd(process, dir);
-            awaitSocket(process, dir.resolve("c.sock"), containerd.ctr("version"));
-            return containerd;
-        }
-
-        List<String> ctr(String... args) {
-            List<String> command = new ArrayList<>(List.of("ctr", "-a", dir.resolve("c.sock").toString()));
-            command.addAll(List.of(args));
-            return command;
-        }
-
-        @Override
-        public void close() throws Exception {
-            stop(process);
-        }
-    }
-
-    private static void awaitSocket(Process process, Path socket, List<String> probe) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            assertThat(process.isAlive()).as("%s exited", probe).isTrue();
-            if (Files.exists(socket) && run(probe).exit() == 0) {
-                return;
-            }
-            assertThat(Instant.now()).as("%s answered within 60 s", probe).isBefore(deadline);
-            process.waitFor(200, TimeUnit.MILLISECONDS); // returns early if the daemon exits
-        }
-    }
-
-    private static void stop(Process process) throws Exception {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
     }
 }
