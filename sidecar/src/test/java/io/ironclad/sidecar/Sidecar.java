@@ -39,6 +39,7 @@ final class Sidecar implements AutoCloseable {
         props.put("ironclad.data-dir", dataDir.toString());
         props.put("ironclad.consistency.timeout", "2s");
         props.put("ironclad.gc.grace-period", "0s");
+        props.put("ironclad.delete.enabled", true); // tests delete; production has deletes off by default
         props.putAll(settings);
         context = driver == null
                 ? ApplicationContext.builder().properties(props).start()

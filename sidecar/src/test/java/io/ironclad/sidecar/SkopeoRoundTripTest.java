@@ -74,13 +74,14 @@ class SkopeoRoundTripTest {
         return "jdbc:h2:mem:skopeo-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     }
 
-    private static List<String> blobNames(Path layout) throws IOException {
+    static List<String> blobNames(Path layout) throws IOException {
         try (Stream<Path> files = Files.list(layout.resolve("blobs/sha256"))) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 
-    private Path makeLayout(Path dir) throws Exception {
+    /** An OCI image layout (one gzip layer, config, manifest, tag v1) under {@code dir}/layout. */
+    Path makeLayout(Path dir) throws Exception {
         Path content = Files.createDirectories(dir.resolve("content"));
         byte[] file = new byte[300_000];
         new Random(1).nextBytes(file);

@@ -1,0 +1,134 @@
+package io.ironclad.sidecar.auth;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpAttributes;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.security.Principal;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Authenticates and authorises every request before it is routed: a DELETE of a blob or
+ * manifest while deletes are off is 405 UNSUPPORTED; a caller without the rights the request
+ * needs ({@link RequestAccess}) gets 401 with a challenge (anonymous callers, and token callers
+ * whose token lacks the scope) or 403 DENIED (a known htpasswd user without the right).
+ * Runs on the blocking executor: a bcrypt comparison takes milliseconds.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+final class AuthFilter {
+
+    private final AccessControl access;
+    private final AuthEvents events;
+
+    AuthFilter(AccessControl access, AuthEvents events) {
+        this.access = access;
+        this.events = events;
+    }
+
+    @RequestFilter
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    @Nullable
+    HttpResponse<?> authorize(HttpRequest<?> request) {
+        String path = request.getPath();
+        Map<String, String> query = new HashMap<>();
+        request.getParameters().forEach((name, values) -> query.put(name, values.isEmpty() ? null : values.get(0)));
+        Requirement requirement = RequestAccess.of(request.getMethod(), path, query);
+        if (requirement.open()) {
+            adminPrincipal(request);
+            return null;
+        }
+        if (!access.deleteEnabled() && request.getMethod() == HttpMethod.DELETE
+                && requirement.checked().stream().anyMatch(s -> s.actions().contains(Scope.DELETE))) {
+            return OciErrors.response(request, HttpStatus.METHOD_NOT_ALLOWED, "UNSUPPORTED",
+                    "deletes are disabled (ironclad.delete.enabled=false)");
+        }
+        Caller caller;
+        try {
+            caller = access.identify(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+        } catch (AccessControl.Unauthenticated e) {
+            events.refused(request, requirement, e.getMessage());
+            return unauthorized(request, access.challenge(requirement, "invalid_token"), e.getMessage());
+        }
+        // an anonymous caller with no rights at all must log in even for /v2/, which needs no scope
+        boolean loggedIn = !caller.anonymous() || caller.grants() != Grants.NONE;
+        boolean granted = loggedIn && requirement.checked().stream().allMatch(caller.grants()::allows);
+        events.decided(request, caller, requirement, granted);
+        if (granted) {
+            if (caller.grants().allows(Scope.ADMIN)) {
+                principal(request, caller);
+            }
+            return null;
+        }
+        if (access.challenges(caller)) {
+            String error = caller.anonymous() ? null : "insufficient_scope";
+            return unauthorized(request, access.challenge(requirement, error), "authentication required");
+        }
+        return OciErrors.response(request, HttpStatus.FORBIDDEN, "DENIED", "requested access to the resource is denied");
+    }
+
+    /** Health details are shown to admins only ({@code details-visible: AUTHENTICATED} and a principal only for them). */
+    private void adminPrincipal(HttpRequest<?> request) {
+        try {
+            Caller caller = access.identify(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+            if (caller.grants().allows(Scope.ADMIN)) {
+                principal(request, caller);
+            }
+        } catch (AccessControl.Unauthenticated e) {
+            // an open endpoint: bad credentials only mean no details
+        }
+    }
+
+    private static void principal(HttpRequest<?> request, Caller caller) {
+        String name = caller.name();
+        request.setAttribute(HttpAttributes.PRINCIPAL, (Principal) () -> name);
+    }
+
+    private static MutableHttpResponse<?> unauthorized(HttpRequest<?> request, String challenge, String detail) {
+        return OciErrors.response(request, HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", detail)
+                .header(HttpHeaders.WWW_AUTHENTICATE, challenge);
+    }
+
+    /** The OCI error bodies this package answers with (the registry's own handler is not reachable from a filter). */
+    static final class OciErrors {
+        private OciErrors() {
+        }
+
+        static MutableHttpResponse<?> response(HttpRequest<?> request, HttpStatus status, String code, String message) {
+            MutableHttpResponse<?> response = HttpResponse.status(status).header("Cache-Control", "no-store")
+                    .header("Docker-Distribution-API-Version", "registry/2.0");
+            HttpMethod method = request.getMethod();
+            if (method == HttpMethod.PATCH || method == HttpMethod.PUT || method == HttpMethod.POST) {
+                response.header(HttpHeaders.CONNECTION, "close"); // the body was not read: it must not be taken for a request
+            }
+            if (method == HttpMethod.HEAD) {
+                return response;
+            }
+            String body = "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + json(message) + "\"}]}";
+            return response.body(body).contentType(MediaType.APPLICATION_JSON_TYPE);
+        }
+
+        private static String json(String text) {
+            StringBuilder out = new StringBuilder();
+            for (char c : text.toCharArray()) {
+                if (c == '"' || c == '\\') {
+                    out.append('\\').append(c);
+                } else if (c < 0x20) {
+                    out.append(String.format("\\u%04x", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+            return out.toString();
+        }
+    }
+}

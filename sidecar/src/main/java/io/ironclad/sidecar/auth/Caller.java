@@ -1,0 +1,15 @@
+package io.ironclad.sidecar.auth;
+
+/** Who sent a request (a user, a token's subject, or nobody) and what they may do. */
+public record Caller(String name, Kind kind, Grants grants) {
+
+    public enum Kind { ANONYMOUS, USER, TOKEN }
+
+    static Caller anonymous(Grants grants) {
+        return new Caller("anonymous", Kind.ANONYMOUS, grants);
+    }
+
+    boolean anonymous() {
+        return kind == Kind.ANONYMOUS;
+    }
+}
