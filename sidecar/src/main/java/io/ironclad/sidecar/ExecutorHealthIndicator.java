@@ -9,6 +9,7 @@ import io.micronaut.management.health.indicator.annotation.Liveness;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,10 @@ import org.reactivestreams.Publisher;
  * When all its threads are stuck, the replica answers nothing but the event loop's endpoints; a
  * liveness probe that still said 200 would never get it restarted. One probe task is in flight at
  * most: a stuck pool is not fed a new task by every probe.
+ *
+ * <p>It also reports deadlocked threads (DOWN when there are any). It replaces Micronaut's
+ * {@code deadlockedThreads} indicator, switched off in {@code application.yml}: that one runs on the
+ * blocking pool itself, so a stuck pool left {@code /health/liveness} without any answer.
  */
 @Singleton
 @Liveness
@@ -33,7 +38,7 @@ final class ExecutorHealthIndicator implements HealthIndicator {
     ExecutorHealthIndicator(@Named(TaskExecutors.BLOCKING) ExecutorService blocking,
             @Value("${ironclad.health.liveness-deadline:10s}") Duration deadline) {
         this.blocking = blocking;
-        this.probe = new HealthProbe("request executor (" + TaskExecutors.BLOCKING + ")",
+        this.probe = new HealthProbe("request executor",
                 () -> blocking.submit(() -> null).get(), deadline);
     }
 
@@ -50,9 +55,14 @@ final class ExecutorHealthIndicator implements HealthIndicator {
             details.put("maxThreads", pool.getMaximumPoolSize());
             details.put("queued", pool.getQueue().size());
         }
+        long[] deadlocked = ManagementFactory.getThreadMXBean().findDeadlockedThreads();
+        details.put("deadlockedThreads", deadlocked == null ? 0 : deadlocked.length);
         if (!outcome.ok()) {
             details.put("error", outcome.error());
+        } else if (deadlocked != null) {
+            details.put("error", deadlocked.length + " threads are deadlocked");
         }
-        return HealthResult.builder("executor", outcome.ok() ? HealthStatus.UP : HealthStatus.DOWN).details(details).build();
+        boolean up = outcome.ok() && deadlocked == null;
+        return HealthResult.builder("executor", up ? HealthStatus.UP : HealthStatus.DOWN).details(details).build();
     }
 }
