@@ -38,6 +38,7 @@ final class BodyReceiver implements Subscriber<byte[]> {
     private final Executor writers;
     private final ScheduledExecutorService timer;
     private final long idleTimeoutNanos;
+    private final Streaming streaming;
     private final long expectedLength;
     private final long limit;
     private final LongFunction<RegistryException> tooLarge;
@@ -50,17 +51,30 @@ final class BodyReceiver implements Subscriber<byte[]> {
     private volatile long lastProgress = System.nanoTime();
     private Path file;
     private FileChannel channel;
-    private long written;
+    private volatile long written;
     private long taken;
     private boolean admitted;
+    private final AtomicBoolean released = new AtomicBoolean();
+    private volatile SpoolTail tail;   // set once the body is handed over before its end
+
+    /**
+     * When a body is handed to its reader before its last byte arrived: a body with a Content-Length
+     * above {@code afterBytes}, once that many bytes are spooled and one of {@code permits} is free.
+     * The permit is held until the last byte arrives, so at most that many blocking threads ever
+     * wait on a client; a body that finds none free is handed over when complete.
+     */
+    record Streaming(long afterBytes, java.util.concurrent.Semaphore permits) {
+        static final Streaming NEVER = new Streaming(Long.MAX_VALUE, new java.util.concurrent.Semaphore(0));
+    }
 
     /**
      * @param expectedLength the Content-Length, or -1 for a chunked body
      * @param limit the most bytes this body may have; more is {@code tooLarge}
      */
-    BodyReceiver(SpoolArea area, Executor writers, ScheduledExecutorService timer, Duration idleTimeout,
+    BodyReceiver(SpoolArea area, Executor writers, ScheduledExecutorService timer, Duration idleTimeout, Streaming streaming,
             long expectedLength, long limit, LongFunction<RegistryException> tooLarge) {
         this.area = area;
+        this.streaming = streaming;
         this.writers = writers;
         this.timer = timer;
         this.idleTimeoutNanos = idleTimeout.toNanos();
@@ -151,7 +165,42 @@ final class BodyReceiver implements Subscriber<byte[]> {
             fail(e);
             return;
         }
+        SpoolTail following = tail;
+        if (following != null) {
+            following.advance(written);
+        } else if (expectedLength > streaming.afterBytes() && written >= streaming.afterBytes() && streaming.permits().tryAcquire()) {
+            handOver();
+        }
         subscription.request(1);
+    }
+
+    /** Gives the reader the body while it still arrives: it reads the spool file as it grows. */
+    private void handOver() {
+        SpoolTail following = new SpoolTail();
+        following.advance(written);
+        tail = following;
+        Path spooled = file;
+        Payload growing = Payload.of(expectedLength, () -> following.open(spooled, expectedLength));
+        if (!received.complete(new Spooler.RequestPayload(growing, spooled, this::consumerDone))) {
+            fail(new IOException("request abandoned"));
+        }
+    }
+
+    /**
+     * The reader is done with the body. A body still arriving (the registry refused it early) is cut,
+     * in order with the writes; a complete one just gives its file back.
+     */
+    private void consumerDone() {
+        if (tail == null || written == expectedLength) {
+            release();   // every byte is on disk: no write can race with the release
+        } else {
+            serially(() -> {
+                if (written < expectedLength) {
+                    fail(new IOException("request answered before its body was received"));
+                }
+                release();
+            });
+        }
     }
 
     private void finish() {
@@ -163,8 +212,16 @@ final class BodyReceiver implements Subscriber<byte[]> {
                 throw new IOException("request body ended after " + written + " of its " + expectedLength + " bytes");
             }
             channel.close();
+            SpoolTail following = tail;
+            if (following != null) {
+                if (ended.compareAndSet(false, true)) {
+                    streaming.permits().release();
+                    following.complete();
+                }
+                return;
+            }
             Payload payload = Payload.ofFile(file);
-            if (ended.compareAndSet(false, true) && !received.complete(new Spooler.RequestPayload(payload, file, this::release))) {
+            if (ended.compareAndSet(false, true) && !received.complete(new Spooler.RequestPayload(payload, file, this::consumerDone))) {
                 release();   // cancelled meanwhile: nobody will close the payload
             }
         } catch (RuntimeException | IOException e) {
@@ -180,6 +237,11 @@ final class BodyReceiver implements Subscriber<byte[]> {
         if (s != null) {
             s.cancel();
         }
+        SpoolTail following = tail;
+        if (following != null) {
+            streaming.permits().release();
+            following.fail(cause);   // the reader's next read throws: its thread is free at once
+        }
         try {
             release();
         } finally {
@@ -189,6 +251,9 @@ final class BodyReceiver implements Subscriber<byte[]> {
 
     /** Removes the spool file and gives its bytes and its slot back to the area; runs once. */
     private void release() {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
         try {
             if (channel != null) {
                 channel.close();

@@ -217,6 +217,20 @@ final class RegistryController {
      * with its error without ever taking a thread; a request abandoned by the server (its
      * connection closed) abandons the body, whose spool file is removed at once.
      */
+    /**
+     * The error to answer with: a body handed over while it still arrived that then failed (stalled:
+     * 408, too large: 413) reaches the handler wrapped in the store's I/O errors; its own OCI error
+     * says better what happened than the 503 the wrapper would give.
+     */
+    private static Throwable bodyFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RegistryException registryError) {
+                return registryError;
+            }
+        }
+        return e;
+    }
+
     private CompletableFuture<HttpResponse<?>> afterBody(CompletableFuture<Spooler.RequestPayload> body, BodyHandler handler) {
         CompletableFuture<HttpResponse<?>> response = new CompletableFuture<>();
         response.whenComplete((r, e) -> body.cancel(false));
@@ -230,7 +244,7 @@ final class RegistryController {
                     try (payload) {
                         response.complete(handler.handle(payload));
                     } catch (Exception | Error e) {
-                        response.completeExceptionally(e);
+                        response.completeExceptionally(bodyFailure(e));
                     }
                 });
             } catch (RejectedExecutionException e) {

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
@@ -30,7 +31,11 @@ import java.util.function.LongFunction;
  * thread, and its spool file is removed as soon as its connection closes or its body has made no
  * progress for {@code ironclad.http.body-idle-timeout}.
  *
- * <p>A spooled body can be read as often as a driver needs to retry a failed send.
+ * <p>A body with a Content-Length above {@code ironclad.http.stream-after-bytes} is handed over
+ * once that much of it is spooled, if fewer than {@code ironclad.http.streaming-bodies} such bodies
+ * are still arriving: the store then reads the spool file as it grows (a {@link SpoolTail}), so a
+ * large layer is sent on while it is received; a failure of the body fails the read at once.
+ * Either way a spooled body can be read as often as a driver needs to retry a failed send.
  */
 @Singleton
 final class Spooler {
@@ -69,10 +74,14 @@ final class Spooler {
     private final Duration idleTimeout;
     private final ExecutorService writers;
     private final ScheduledExecutorService timer;
+    private final BodyReceiver.Streaming streaming;
 
     Spooler(SpoolArea area, StorageDriver driver,
             @Value("${ironclad.http.body-idle-timeout:30s}") Duration idleTimeout,
-            @Value("${ironclad.http.spool-writers:2}") int spoolWriters) {
+            @Value("${ironclad.http.spool-writers:2}") int spoolWriters,
+            @Value("${ironclad.http.stream-after-bytes:33554432}") long streamAfterBytes,
+            @Value("${ironclad.http.streaming-bodies:16}") int streamingBodies) {
+        this.streaming = new BodyReceiver.Streaming(streamAfterBytes, new Semaphore(streamingBodies));
         this.area = area;
         this.minPartSize = driver.capabilities().minPartSize();
         this.idleTimeout = idleTimeout;
@@ -86,7 +95,7 @@ final class Spooler {
 
     /** Receives a blob body (chunk or monolithic upload), bounded only by the spool area. */
     CompletableFuture<RequestPayload> receive(HttpRequest<?> request) {
-        return receive(request, Long.MAX_VALUE, size -> new RegistryException(ErrorCode.BODY_TOO_LARGE, "request body of " + size + " bytes is too large"));
+        return receive(request, streaming, Long.MAX_VALUE, size -> new RegistryException(ErrorCode.BODY_TOO_LARGE, "request body of " + size + " bytes is too large"));
     }
 
     /**
@@ -94,12 +103,17 @@ final class Spooler {
      * (given the size seen), as soon as its Content-Length or its bytes say so.
      */
     CompletableFuture<RequestPayload> receive(HttpRequest<?> request, long limit, LongFunction<RegistryException> tooLarge) {
+        return receive(request, BodyReceiver.Streaming.NEVER, limit, tooLarge);
+    }
+
+    private CompletableFuture<RequestPayload> receive(HttpRequest<?> request, BodyReceiver.Streaming streaming, long limit,
+            LongFunction<RegistryException> tooLarge) {
         ByteBody body = ((ServerHttpRequest<?>) request).byteBody();
         long length = body.expectedLength().orElse(request.getContentLength());
         if (length == 0) {
             return CompletableFuture.completedFuture(EMPTY);
         }
-        BodyReceiver receiver = new BodyReceiver(area, writers, timer, idleTimeout, length, limit, tooLarge);
+        BodyReceiver receiver = new BodyReceiver(area, writers, timer, idleTimeout, streaming, length, limit, tooLarge);
         body.toByteArrayPublisher().subscribe(receiver);
         return receiver.received();
     }

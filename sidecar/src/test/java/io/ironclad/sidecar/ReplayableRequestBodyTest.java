@@ -22,8 +22,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * A backend failure after a request body was sent is retried with the body spooled to disk (every
- * body is received whole into the spool area before the store sees it), and the spool file is
- * removed when the request ends.
+ * body is received into the spool area, a large one read from there while it still arrives), and
+ * the spool file is removed when the request ends.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplayableRequestBodyTest {
@@ -39,7 +39,7 @@ class ReplayableRequestBodyTest {
     void start() throws IOException {
         dataDir = Files.createTempDirectory("ironclad-replay");
         sidecar = new Sidecar("jdbc:h2:mem:replay-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", driver, dataDir,
-                Map.of());
+                Map.of("ironclad.http.stream-after-bytes", SIZE * 5));
     }
 
     @AfterAll
@@ -91,9 +91,9 @@ class ReplayableRequestBodyTest {
     }
 
     @Test
-    void aLargePatchIsSentAgainToo() {
+    void aPatchStreamedWhileItArrivesIsSentAgainToo() {
         String repo = repo();
-        byte[] blob = bytes(SIZE * 20);   // every body is spooled whole before it is handed on, whatever its size
+        byte[] blob = bytes(SIZE * 20);   // handed to the store while it arrives, and read again from the spool file
         String location = Oci.startUpload(sidecar, repo);
         driver.failNextWrites(1);
         HttpResponse<byte[]> patch = Oci.patch(sidecar, location, blob, 0);

@@ -38,6 +38,8 @@ class RequestBodyHardeningTest {
 
     static final int POOL = 8;
     private static final Duration IDLE = Duration.ofSeconds(2);
+    private static final int STREAM_AFTER = 100_000;
+    private static final int STREAMING = 2;
 
     private final Random random = new Random(7);
     private Path dataDir;
@@ -50,7 +52,8 @@ class RequestBodyHardeningTest {
         Files.write(dataDir.resolve("tmp").resolve("body-left-by-a-killed-process.tmp"), new byte[1000]);
         Files.write(dataDir.resolve("tmp").resolve("not-ours.txt"), new byte[10]);
         sidecar = new Sidecar("jdbc:h2:mem:bodies-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", InMemoryDrivers.create(), dataDir,
-                Map.of("micronaut.executors.blocking.n-threads", POOL, "ironclad.http.body-idle-timeout", IDLE.toString()));
+                Map.of("micronaut.executors.blocking.n-threads", POOL, "ironclad.http.body-idle-timeout", IDLE.toString(),
+                        "ironclad.http.stream-after-bytes", STREAM_AFTER, "ironclad.http.streaming-bodies", STREAMING));
     }
 
     @AfterAll
@@ -60,7 +63,7 @@ class RequestBodyHardeningTest {
 
     @Test
     void staleSpoolFilesAreRemovedAtStart() {
-        assertThat(spoolFiles()).as("body-*.tmp of an earlier process removed, other files kept").isEmpty();
+        assertThat(dataDir.resolve("tmp").resolve("body-left-by-a-killed-process.tmp")).as("spool file of an earlier process").doesNotExist();
         assertThat(dataDir.resolve("tmp").resolve("not-ours.txt")).exists();
     }
 
@@ -142,6 +145,48 @@ class RequestBodyHardeningTest {
     }
 
     @Test
+    void aLargeBodyIsReadWhileItArrivesByAtMostTheStreamingBoundOfThreadsFreedWhenItsClientGoes() throws Exception {
+        String repo = repo();
+        byte[] blob = bytes(3 * STREAM_AFTER);
+        int half = blob.length / 2;
+        List<String> sessions = List.of(Oci.startUpload(sidecar, repo), Oci.startUpload(sidecar, repo), Oci.startUpload(sidecar, repo));
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (String location : sessions) {
+                Socket socket = new Socket("127.0.0.1", sidecar.port());
+                socket.setSoTimeout(20_000);
+                clients.add(socket);
+                socket.getOutputStream().write(head("PATCH " + location, blob.length));
+                socket.getOutputStream().write(blob, 0, half);
+                socket.getOutputStream().flush();
+            }
+            Await.until("three half bodies spooled", Duration.ofSeconds(10), () -> spoolFiles().size() == 3
+                    && spoolFiles().stream().allMatch(f -> f.toFile().length() >= half));
+            Await.until("the first two handed to the store while they arrive", Duration.ofSeconds(10), () -> threadsInRequestCode().size() == STREAMING);
+            assertThat(threadsInRequestCode()).as("the third waits for its end without a thread").hasSize(STREAMING);
+
+            OutputStream first = clients.get(0).getOutputStream();
+            first.write(blob, half, blob.length - half);
+            first.flush();
+            assertThat(readHead(clients.get(0).getInputStream())).startsWith("HTTP/1.1 202");
+            clients.get(1).close();
+            Await.until("the reader of the vanished body freed", Duration.ofSeconds(5), () -> threadsInRequestCode().size() == 1);
+            clients.get(2).close();
+            Await.until("no reader, no spool file left", Duration.ofSeconds(5), () -> threadsInRequestCode().isEmpty() && spoolFiles().isEmpty());
+        } finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+        }
+        assertThat(Oci.finish(sidecar, sessions.get(0), digest(blob)).statusCode()).as("the streamed body was stored whole").isEqualTo(201);
+        assertThat(Oci.get(sidecar, "/v2/" + repo + "/blobs/" + digest(blob)).body()).isEqualTo(blob);
+        HttpResponse<byte[]> status = Oci.get(sidecar, sessions.get(1));
+        assertThat(status.headers().firstValue("Range")).as("nothing of the vanished body recorded").hasValue("0-0");
+        HttpResponse<byte[]> again = Oci.patch(sidecar, sessions.get(1), blob, 0);
+        assertThat(again.statusCode()).as(Oci.body(again)).isEqualTo(202);
+    }
+
+    @Test
     void aManifestBodyOverTheLimitIs413BeforeItIsRead() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", sidecar.port())) {
             socket.setSoTimeout(10_000);
@@ -160,6 +205,19 @@ class RequestBodyHardeningTest {
     /** The response up to the server's close (errors on a body are answered with Connection: close). */
     static String readResponse(InputStream in) throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The status line and headers of a response on a connection that stays open. */
+    static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        return head.toString();
     }
 
     List<Path> spoolFiles() {
