@@ -146,6 +146,15 @@ class RequestBodyHardeningTest {
 
     @Test
     void aLargeBodyIsReadWhileItArrivesByAtMostTheStreamingBoundOfThreadsFreedWhenItsClientGoes() throws Exception {
+        Path dir = Files.createTempDirectory("ironclad-streamed");
+        // a long idle timeout: the bodies below wait for the test's checks, which must not see them cut
+        try (Sidecar sidecar = new Sidecar("jdbc:h2:mem:streamed-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", InMemoryDrivers.create(), dir,
+                Map.of("ironclad.http.stream-after-bytes", STREAM_AFTER, "ironclad.http.streaming-bodies", STREAMING))) {
+            streamWhileArriving(sidecar, dir);
+        }
+    }
+
+    private void streamWhileArriving(Sidecar sidecar, Path dir) throws Exception {
         String repo = repo();
         byte[] blob = bytes(3 * STREAM_AFTER);
         int half = blob.length / 2;
@@ -160,8 +169,8 @@ class RequestBodyHardeningTest {
                 socket.getOutputStream().write(blob, 0, half);
                 socket.getOutputStream().flush();
             }
-            Await.until("three half bodies spooled", Duration.ofSeconds(10), () -> spoolFiles().size() == 3
-                    && spoolFiles().stream().allMatch(f -> f.toFile().length() >= half));
+            Await.until("three half bodies spooled", Duration.ofSeconds(10), () -> spoolFiles(dir).size() == 3
+                    && spoolFiles(dir).stream().allMatch(f -> f.toFile().length() >= half));
             Await.until("the first two handed to the store while they arrive", Duration.ofSeconds(10), () -> threadsInRequestCode().size() == STREAMING);
             assertThat(threadsInRequestCode()).as("the third waits for its end without a thread").hasSize(STREAMING);
 
@@ -169,10 +178,13 @@ class RequestBodyHardeningTest {
             first.write(blob, half, blob.length - half);
             first.flush();
             assertThat(readHead(clients.get(0).getInputStream())).startsWith("HTTP/1.1 202");
+            Await.until("the completed body's thread done, the second's reader still waiting", Duration.ofSeconds(5),
+                    () -> threadsInRequestCode().size() == 1);
             clients.get(1).close();
-            Await.until("the reader of the vanished body freed", Duration.ofSeconds(5), () -> threadsInRequestCode().size() == 1);
+            Await.until("the reader of the vanished body freed", Duration.ofSeconds(5), () -> threadsInRequestCode().isEmpty());
+            assertThat(spoolFiles(dir)).as("the third body, never handed over, still spooled").hasSize(1);
             clients.get(2).close();
-            Await.until("no reader, no spool file left", Duration.ofSeconds(5), () -> threadsInRequestCode().isEmpty() && spoolFiles().isEmpty());
+            Await.until("no reader, no spool file left", Duration.ofSeconds(5), () -> threadsInRequestCode().isEmpty() && spoolFiles(dir).isEmpty());
         } finally {
             for (Socket client : clients) {
                 client.close();
@@ -184,6 +196,28 @@ class RequestBodyHardeningTest {
         assertThat(status.headers().firstValue("Range")).as("nothing of the vanished body recorded").hasValue("0-0");
         HttpResponse<byte[]> again = Oci.patch(sidecar, sessions.get(1), blob, 0);
         assertThat(again.statusCode()).as(Oci.body(again)).isEqualTo(202);
+    }
+
+    @Test
+    void aStreamedBodyThatStallsIsCutWith408AndFreesItsReader() throws Exception {
+        String repo = repo();
+        byte[] blob = bytes(2 * STREAM_AFTER);
+        String location = Oci.startUpload(sidecar, repo);
+        String response;
+        try (Socket socket = new Socket("127.0.0.1", sidecar.port())) {
+            socket.setSoTimeout((int) IDLE.multipliedBy(5).toMillis());
+            socket.getOutputStream().write(head("PATCH " + location, blob.length));
+            socket.getOutputStream().write(blob, 0, STREAM_AFTER + 1000);
+            socket.getOutputStream().flush();
+            Await.until("the body handed to the store while it arrives", Duration.ofSeconds(10), () -> threadsInRequestCode().size() == 1);
+            response = readResponse(socket.getInputStream());
+        }
+        assertThat(response).startsWith("HTTP/1.1 408").contains("BLOB_UPLOAD_INVALID");
+        Await.until("reader freed, spool file removed", Duration.ofSeconds(5), () -> threadsInRequestCode().isEmpty() && spoolFiles().isEmpty());
+        assertThat(Oci.get(sidecar, location).headers().firstValue("Range")).hasValue("0-0");
+        HttpResponse<byte[]> again = Oci.patch(sidecar, location, blob, 0);
+        assertThat(again.statusCode()).as(Oci.body(again)).isEqualTo(202);
+        assertThat(Oci.finish(sidecar, Oci.location(again), digest(blob)).statusCode()).isEqualTo(201);
     }
 
     @Test
