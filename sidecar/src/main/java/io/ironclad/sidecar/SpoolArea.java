@@ -1,12 +1,16 @@
 package io.ironclad.sidecar;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>A body that alone exceeds the byte bound is refused with 413; one that does not fit beside
  * the bodies in flight, or one past the count bound, with 503 and Retry-After: the client retries
  * when others have finished. Spool files left by an earlier process (killed while receiving) are
- * removed when the area is created, before the server accepts requests.
+ * removed when the HTTP server starts: those older than this area, so a body this process already
+ * receives is never touched, and never by the CLI commands (no server), which may run beside a
+ * live server on the same data directory.
  */
 @Singleton
 final class SpoolArea {
@@ -35,6 +41,7 @@ final class SpoolArea {
     private final int maxBodies;
     private final AtomicLong usedBytes = new AtomicLong();
     private final AtomicInteger openBodies = new AtomicInteger();
+    private final FileTime created = FileTime.from(Instant.now());
 
     SpoolArea(@Value("${ironclad.data-dir:./data}") String dataDir,
             @Value("${ironclad.http.spool-max-bytes:17179869184}") long maxBytes,
@@ -42,6 +49,10 @@ final class SpoolArea {
         this.dir = Path.of(dataDir).resolve("tmp");
         this.maxBytes = maxBytes;
         this.maxBodies = maxBodies;
+    }
+
+    @EventListener
+    void onServerStartup(ServerStartupEvent event) {
         int removed = removeStale();
         if (removed > 0) {
             LOG.info("removed {} spool file(s) of request bodies left by an earlier process in {}", removed, dir);
@@ -107,8 +118,9 @@ final class SpoolArea {
         int removed = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
             for (Path file : files) {
-                Files.deleteIfExists(file);
-                removed++;
+                if (Files.getLastModifiedTime(file).compareTo(created) < 0 && Files.deleteIfExists(file)) {
+                    removed++;
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("removing stale spool files in " + dir + ": " + e.getMessage(), e);
