@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +33,6 @@ import org.reactivestreams.Subscription;
 final class BodyReceiver implements Subscriber<byte[]> {
 
     private final SpoolArea area;
-    private final Executor writers;
     private final ScheduledExecutorService timer;
     private final long idleTimeoutNanos;
     private final Streaming streaming;
@@ -44,8 +41,7 @@ final class BodyReceiver implements Subscriber<byte[]> {
     private final LongFunction<RegistryException> tooLarge;
     private final CompletableFuture<Spooler.RequestPayload> received = new CompletableFuture<>();
     private final AtomicBoolean ended = new AtomicBoolean();
-    private final Queue<Runnable> steps = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final SerialSteps steps;
 
     private volatile Subscription subscription;
     private volatile long lastProgress = System.nanoTime();
@@ -75,7 +71,7 @@ final class BodyReceiver implements Subscriber<byte[]> {
             long expectedLength, long limit, LongFunction<RegistryException> tooLarge) {
         this.area = area;
         this.streaming = streaming;
-        this.writers = writers;
+        this.steps = new SerialSteps(writers);
         this.timer = timer;
         this.idleTimeoutNanos = idleTimeout.toNanos();
         this.expectedLength = expectedLength;
@@ -297,28 +293,7 @@ final class BodyReceiver implements Subscriber<byte[]> {
         }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Runs {@code step} after every step queued before it, on the writer pool, one at a time. */
     private void serially(Runnable step) {
-        steps.add(step);
-        drain();
-    }
-
-    private void drain() {
-        if (!draining.compareAndSet(false, true)) {
-            return;
-        }
-        writers.execute(() -> {
-            try {
-                Runnable step;
-                while ((step = steps.poll()) != null) {
-                    step.run();
-                }
-            } finally {
-                draining.set(false);
-                if (!steps.isEmpty()) {
-                    drain();
-                }
-            }
-        });
+        steps.run(step);
     }
 }

@@ -37,10 +37,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import jakarta.inject.Named;
 
 /**
  * The OCI Distribution API ({@code /v2/...}). One catch-all route per method parses the path
@@ -66,11 +62,11 @@ final class RegistryController {
     private final Spooler spooler;
     private final long minChunk;
 
-    private final ExecutorService blocking;
+    private final AfterBody afterBody;
 
-    RegistryController(Registry registry, ObjectMapper json, Spooler spooler, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+    RegistryController(Registry registry, ObjectMapper json, Spooler spooler, AfterBody afterBody) {
         this.registry = registry;
-        this.blocking = blocking;
+        this.afterBody = afterBody;
         this.json = json;
         this.spooler = spooler;
         this.minChunk = spooler.minPartSize();
@@ -144,7 +140,7 @@ final class RegistryController {
         if (!(target instanceof RegistryPath.Uploads uploads)) {
             throw new RegistryException(ErrorCode.UNSUPPORTED, "POST not supported on /v2/" + path);
         }
-        return afterBody(spooler.receive(request), payload -> post(uploads.name(), request, payload));
+        return afterBody.run(spooler.receive(request), payload -> post(uploads.name(), request, payload));
     }
 
     private HttpResponse<?> post(String name, HttpRequest<?> request, Spooler.RequestPayload body) throws StorageException {
@@ -170,7 +166,7 @@ final class RegistryController {
     @Patch("/{+path}")
     CompletableFuture<HttpResponse<?>> patch(@PathVariable String path, HttpRequest<?> request) {
         RegistryPath.UploadSession upload = uploadSession(RegistryPath.parse(path), "PATCH");
-        return afterBody(spooler.receive(request), payload -> {
+        return afterBody.run(spooler.receive(request), payload -> {
             SessionRow session = registry.session(upload.name(), upload.id());
             Optional<Long> start = contentRangeStart(request.getHeaders().get("Content-Range"), session);
             return uploadAccepted(HttpResponse.accepted(), registry.append(session, start, payload));
@@ -183,11 +179,11 @@ final class RegistryController {
         if (target instanceof RegistryPath.Manifest manifest) {
             CompletableFuture<Spooler.RequestPayload> body = spooler.receive(request, Registry.MANIFEST_LIMIT, size ->
                     new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, "manifest is larger than " + Registry.MANIFEST_LIMIT + " bytes"));
-            return afterBody(body, payload -> putManifest(manifest, request, payload.bytes()));
+            return afterBody.run(body, payload -> putManifest(manifest, request, payload.bytes()));
         }
         RegistryPath.UploadSession upload = uploadSession(target, "PUT");
         Digest digest = OciGrammar.digest(request.getParameters().get("digest"));
-        return afterBody(spooler.receive(request), payload -> {
+        return afterBody.run(spooler.receive(request), payload -> {
             SessionRow session = registry.session(upload.name(), upload.id());
             Optional<Long> start = contentRangeStart(request.getHeaders().get("Content-Range"), session);
             SessionRow appended = registry.append(session, start, payload);
@@ -202,56 +198,6 @@ final class RegistryController {
                 .header("Location", "/v2/" + manifest.name() + "/manifests/" + row.digest())
                 .header("Docker-Content-Digest", row.digest().toString());
         row.subject().ifPresent(s -> response.header("OCI-Subject", s.toString()));
-        return response;
-    }
-
-    /** Work on a received request body, run on the blocking pool. */
-    @FunctionalInterface
-    private interface BodyHandler {
-        HttpResponse<?> handle(Spooler.RequestPayload body) throws Exception;
-    }
-
-    /**
-     * Runs {@code handler} on the blocking pool once {@code body} is complete, closing (removing)
-     * the body afterwards. A body that failed (client gone, stalled, too large) fails the request
-     * with its error without ever taking a thread; a request abandoned by the server (its
-     * connection closed) abandons the body, whose spool file is removed at once.
-     */
-    /**
-     * The error to answer with: a body handed over while it still arrived that then failed (stalled:
-     * 408, too large: 413) reaches the handler wrapped in the store's I/O errors; its own OCI error
-     * says better what happened than the 503 the wrapper would give.
-     */
-    private static Throwable bodyFailure(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RegistryException registryError) {
-                return registryError;
-            }
-        }
-        return e;
-    }
-
-    private CompletableFuture<HttpResponse<?>> afterBody(CompletableFuture<Spooler.RequestPayload> body, BodyHandler handler) {
-        CompletableFuture<HttpResponse<?>> response = new CompletableFuture<>();
-        response.whenComplete((r, e) -> body.cancel(false));
-        body.whenComplete((payload, error) -> {
-            if (error != null) {
-                response.completeExceptionally(error instanceof CompletionException ? error.getCause() : error);
-                return;
-            }
-            try {
-                blocking.execute(() -> {
-                    try (payload) {
-                        response.complete(handler.handle(payload));
-                    } catch (Exception | Error e) {
-                        response.completeExceptionally(bodyFailure(e));
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                payload.close();
-                response.completeExceptionally(e);
-            }
-        });
         return response;
     }
 
