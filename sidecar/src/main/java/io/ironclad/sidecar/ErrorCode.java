@@ -20,6 +20,8 @@ enum ErrorCode {
     UNSUPPORTED(HttpStatus.METHOD_NOT_ALLOWED, "the operation is unsupported"),
     RANGE_INVALID(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "requested range not satisfiable"),
     MANIFEST_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "manifest exceeds the size limit"),
+    BODY_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "request body exceeds the spool area"),
+    BODY_TIMEOUT(HttpStatus.REQUEST_TIMEOUT, "request body stalled"),
     UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "storage backend temporarily unavailable");
 
     private final HttpStatus status;
@@ -42,7 +44,8 @@ enum ErrorCode {
     String specCode() {
         return switch (this) {
             case RANGE_INVALID -> "BLOB_UPLOAD_INVALID";
-            case MANIFEST_TOO_LARGE -> "SIZE_INVALID";
+            case MANIFEST_TOO_LARGE, BODY_TOO_LARGE -> "SIZE_INVALID";
+            case BODY_TIMEOUT -> "BLOB_UPLOAD_INVALID";
             case UNAVAILABLE -> "UNAVAILABLE";
             default -> name();
         };

@@ -17,7 +17,6 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
-import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.Controller;
@@ -32,25 +31,29 @@ import io.micronaut.http.server.types.files.StreamedFile;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The OCI Distribution API ({@code /v2/...}). One catch-all route per method parses the path
  * (repository names contain slashes) and hands over to {@link Registry}; request and response
- * bodies are streamed, never buffered whole (manifests excepted, bounded at 4 MiB).
+ * bodies are never buffered whole in memory (manifests excepted, bounded at 4 MiB).
+ *
+ * <p>Routes without a request body run on the blocking pool. POST, PATCH and PUT run on the event
+ * loop only to start receiving their body through the {@link Spooler}, which holds no thread while
+ * the client sends; the registry work runs on the blocking pool once the body is complete, so a
+ * slow or vanished client never occupies a request thread.
  */
 @Controller("/v2")
 @Produces(MediaType.ALL)
 @Consumes(MediaType.ALL)
-@ExecuteOn(TaskExecutors.BLOCKING)
 final class RegistryController {
 
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
@@ -62,18 +65,23 @@ final class RegistryController {
     private final Spooler spooler;
     private final long minChunk;
 
-    RegistryController(Registry registry, ObjectMapper json, Spooler spooler) {
+    private final AfterBody afterBody;
+
+    RegistryController(Registry registry, ObjectMapper json, Spooler spooler, AfterBody afterBody) {
         this.registry = registry;
+        this.afterBody = afterBody;
         this.json = json;
         this.spooler = spooler;
         this.minChunk = spooler.minPartSize();
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get
     HttpResponse<?> base() {
         return HttpResponse.ok("{}").contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get("/_catalog")
     HttpResponse<?> catalog(@Nullable @QueryValue String n, @Nullable @QueryValue String last) {
         int limit = pageSize(n);
@@ -88,6 +96,7 @@ final class RegistryController {
     }
 
     /** GET and HEAD (Micronaut routes HEAD to the GET route; a separate HEAD route would be ambiguous). */
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get("/{+path}")
     HttpResponse<?> get(@PathVariable String path, HttpRequest<?> request) throws StorageException {
         if (request.getMethod() == io.micronaut.http.HttpMethod.HEAD) {
@@ -129,12 +138,15 @@ final class RegistryController {
     }
 
     @Post("/{+path}")
-    HttpResponse<?> post(@PathVariable String path, HttpRequest<?> request, @Nullable @Body InputStream body) throws StorageException {
+    CompletableFuture<HttpResponse<?>> post(@PathVariable String path, HttpRequest<?> request) {
         RegistryPath target = RegistryPath.parse(path);
         if (!(target instanceof RegistryPath.Uploads uploads)) {
             throw new RegistryException(ErrorCode.UNSUPPORTED, "POST not supported on /v2/" + path);
         }
-        String name = uploads.name();
+        return afterBody.run(spooler.receive(request), payload -> post(uploads.name(), request, payload));
+    }
+
+    private HttpResponse<?> post(String name, HttpRequest<?> request, Spooler.RequestPayload body) throws StorageException {
         String mount = request.getParameters().get("mount");
         String from = request.getParameters().get("from");
         if (mount != null && from != null) {
@@ -147,9 +159,7 @@ final class RegistryController {
         String digest = request.getParameters().get("digest");
         if (digest != null) {
             Digest expected = OciGrammar.digest(digest);
-            try (Spooler.RequestPayload payload = spooler.payload(request, body)) {
-                registry.putBlob(name, expected, payload);
-            }
+            registry.putBlob(name, expected, body);
             return blobCreated(name, expected);
         }
         SessionRow session = registry.startUpload(name);
@@ -157,38 +167,43 @@ final class RegistryController {
     }
 
     @Patch("/{+path}")
-    HttpResponse<?> patch(@PathVariable String path, HttpRequest<?> request, @Nullable @Body InputStream body) throws StorageException {
+    CompletableFuture<HttpResponse<?>> patch(@PathVariable String path, HttpRequest<?> request) {
         RegistryPath.UploadSession upload = uploadSession(RegistryPath.parse(path), "PATCH");
-        SessionRow session = registry.session(upload.name(), upload.id());
-        Optional<Long> start = contentRangeStart(request.getHeaders().get("Content-Range"), session);
-        try (Spooler.RequestPayload payload = spooler.payload(request, body)) {
+        return afterBody.run(spooler.receive(request), payload -> {
+            SessionRow session = registry.session(upload.name(), upload.id());
+            Optional<Long> start = contentRangeStart(request.getHeaders().get("Content-Range"), session);
             return uploadAccepted(HttpResponse.accepted(), registry.append(session, start, payload));
-        }
+        });
     }
 
     @Put("/{+path}")
-    HttpResponse<?> put(@PathVariable String path, HttpRequest<?> request, @Nullable @Body InputStream body) throws StorageException {
+    CompletableFuture<HttpResponse<?>> put(@PathVariable String path, HttpRequest<?> request) {
         RegistryPath target = RegistryPath.parse(path);
         if (target instanceof RegistryPath.Manifest manifest) {
-            byte[] bytes = Spooler.readBounded(body, Registry.MANIFEST_LIMIT);
-            ManifestRow row = registry.putManifest(manifest.name(), manifest.reference(),
-                    request.getHeaders().get("Content-Type"), bytes);
-            MutableHttpResponse<?> response = HttpResponse.status(HttpStatus.CREATED)
-                    .header("Location", "/v2/" + manifest.name() + "/manifests/" + row.digest())
-                    .header("Docker-Content-Digest", row.digest().toString());
-            row.subject().ifPresent(s -> response.header("OCI-Subject", s.toString()));
-            return response;
+            CompletableFuture<Spooler.RequestPayload> body = spooler.receive(request, Registry.MANIFEST_LIMIT, size ->
+                    new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, "manifest is larger than " + Registry.MANIFEST_LIMIT + " bytes"));
+            return afterBody.run(body, payload -> putManifest(manifest, request, payload.bytes()));
         }
         RegistryPath.UploadSession upload = uploadSession(target, "PUT");
         Digest digest = OciGrammar.digest(request.getParameters().get("digest"));
-        SessionRow session = registry.session(upload.name(), upload.id());
-        Optional<Long> start = contentRangeStart(request.getHeaders().get("Content-Range"), session);
-        try (Spooler.RequestPayload payload = spooler.payload(request, body)) {
+        return afterBody.run(spooler.receive(request), payload -> {
+            SessionRow session = registry.session(upload.name(), upload.id());
+            Optional<Long> start = contentRangeStart(request.getHeaders().get("Content-Range"), session);
             registry.complete(session, start, payload, digest);
-        }
-        return blobCreated(upload.name(), digest);
+            return blobCreated(upload.name(), digest);
+        });
     }
 
+    private HttpResponse<?> putManifest(RegistryPath.Manifest manifest, HttpRequest<?> request, byte[] bytes) throws StorageException {
+        ManifestRow row = registry.putManifest(manifest.name(), manifest.reference(), request.getHeaders().get("Content-Type"), bytes);
+        MutableHttpResponse<?> response = HttpResponse.status(HttpStatus.CREATED)
+                .header("Location", "/v2/" + manifest.name() + "/manifests/" + row.digest())
+                .header("Docker-Content-Digest", row.digest().toString());
+        row.subject().ifPresent(s -> response.header("OCI-Subject", s.toString()));
+        return response;
+    }
+
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Delete("/{+path}")
     HttpResponse<?> delete(@PathVariable String path) throws StorageException {
         RegistryPath target = RegistryPath.parse(path);

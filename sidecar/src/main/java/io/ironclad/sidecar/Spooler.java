@@ -1,33 +1,47 @@
 package io.ironclad.sidecar;
 
 import io.ironclad.driver.Payload;
-import io.ironclad.driver.PayloadConsumedException;
 import io.ironclad.driver.StorageDriver;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.ServerHttpRequest;
+import io.micronaut.http.body.ByteBody;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 
 /**
- * Turns a request body into a {@link RequestPayload}. A body of at most
- * {@code ironclad.uploads.replay-max-bytes} (or of unknown length: chunked transfer encoding) is
- * spooled to a temporary file first, so a driver can send it again after a transient backend
- * failure; a larger one streams straight to the store and can be read once (a retry that needs
- * it again fails, and the client resends).
+ * Turns request bodies into {@link RequestPayload}s without a request thread: every body is
+ * received by a {@link BodyReceiver} into a spool file in the {@link SpoolArea}, on the server's
+ * event loop and a small writer pool, and only a complete body is handed on (the caller then runs
+ * the registry on the blocking pool). A client that stalls or disconnects therefore costs no
+ * thread, and its spool file is removed as soon as its connection closes or its body has made no
+ * progress for {@code ironclad.http.body-idle-timeout}.
+ *
+ * <p>A body with a Content-Length above {@code ironclad.http.stream-after-bytes} is handed over
+ * once that much of it is spooled, if fewer than {@code ironclad.http.streaming-bodies} such bodies
+ * are still arriving: the store then reads the spool file as it grows (a {@link SpoolTail}), so a
+ * large layer is sent on while it is received; a failure of the body fails the read at once.
+ * Either way a spooled body can be read as often as a driver needs to retry a failed send.
  */
 @Singleton
 final class Spooler {
 
-    /** A request body as a payload; closing it removes its spool file, if any. */
-    record RequestPayload(Payload payload, @Nullable Path spoolFile) implements Payload, AutoCloseable {
+    /** A received request body as a payload; closing it removes its spool file and frees its share of the area. */
+    record RequestPayload(Payload payload, @Nullable Path spoolFile, Runnable release) implements Payload, AutoCloseable {
         @Override
         public long size() {
             return payload.size();
@@ -38,118 +52,84 @@ final class Spooler {
             return payload.open();
         }
 
+        /** The whole body in memory: only for bodies bounded by a small limit (manifests). */
+        byte[] bytes() {
+            try (InputStream in = open()) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading spooled request body: " + e.getMessage(), e);
+            }
+        }
+
         @Override
         public void close() {
-            deleteQuietly(spoolFile);
+            release.run();
         }
     }
 
-    private final Path tempDir;
-    private final long minPartSize;
-    private final long replayMaxBytes;
+    private static final RequestPayload EMPTY = new RequestPayload(Payload.ofBytes(new byte[0]), null, () -> { });
 
-    Spooler(@Value("${ironclad.data-dir:./data}") String dataDir, StorageDriver driver,
-            @Value("${ironclad.uploads.replay-max-bytes:33554432}") long replayMaxBytes) {
-        this.tempDir = Path.of(dataDir).resolve("tmp");
+    private final SpoolArea area;
+    private final long minPartSize;
+    private final Duration idleTimeout;
+    private final ExecutorService writers;
+    private final ScheduledExecutorService timer;
+    private final BodyReceiver.Streaming streaming;
+
+    Spooler(SpoolArea area, StorageDriver driver,
+            @Value("${ironclad.http.body-idle-timeout:30s}") Duration idleTimeout,
+            @Value("${ironclad.http.spool-writers:2}") int spoolWriters,
+            @Value("${ironclad.http.stream-after-bytes:33554432}") long streamAfterBytes,
+            @Value("${ironclad.http.streaming-bodies:16}") int streamingBodies) {
+        this.streaming = new BodyReceiver.Streaming(streamAfterBytes, new Semaphore(streamingBodies));
+        this.area = area;
         this.minPartSize = driver.capabilities().minPartSize();
-        this.replayMaxBytes = replayMaxBytes;
+        this.idleTimeout = idleTimeout;
+        this.writers = Executors.newFixedThreadPool(spoolWriters, daemon("ironclad-spool-writer"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("ironclad-body-idle"));
     }
 
     long minPartSize() {
         return minPartSize;
     }
 
-    RequestPayload payload(HttpRequest<?> request, @Nullable InputStream body) {
-        long length = request.getContentLength();
-        if (body == null || length == 0) {
-            return new RequestPayload(Payload.ofBytes(new byte[0]), null);
-        }
-        if (length < 0) {
-            return spool(body);
-        }
-        if (length <= replayMaxBytes) {
-            return spool(new ExactLengthInputStream(body, length));
-        }
-        AtomicBoolean opened = new AtomicBoolean();
-        return new RequestPayload(Payload.of(length, () -> {
-            if (!opened.compareAndSet(false, true)) {
-                throw new PayloadConsumedException("request body cannot be replayed: it was streamed to the store once already");
-            }
-            return new ExactLengthInputStream(body, length);
-        }), null);
+    /** Receives a blob body (chunk or monolithic upload), bounded only by the spool area. */
+    CompletableFuture<RequestPayload> receive(HttpRequest<?> request) {
+        return receive(request, streaming, Long.MAX_VALUE, size -> new RegistryException(ErrorCode.BODY_TOO_LARGE, "request body of " + size + " bytes is too large"));
     }
 
-    private RequestPayload spool(InputStream body) {
-        Path file = null;
-        try {
-            Files.createDirectories(tempDir);
-            file = Files.createTempFile(tempDir, "body-", ".tmp");
-            Files.copy(body, file, StandardCopyOption.REPLACE_EXISTING);
-            return new RequestPayload(Payload.ofFile(file), file);
-        } catch (IOException e) {
-            deleteQuietly(file);
-            throw new UncheckedIOException("spooling request body: " + e.getMessage(), e);
-        }
+    /**
+     * Receives a body of at most {@code limit} bytes; a longer one fails with {@code tooLarge}
+     * (given the size seen), as soon as its Content-Length or its bytes say so.
+     */
+    CompletableFuture<RequestPayload> receive(HttpRequest<?> request, long limit, LongFunction<RegistryException> tooLarge) {
+        return receive(request, BodyReceiver.Streaming.NEVER, limit, tooLarge);
     }
 
-    private static void deleteQuietly(@Nullable Path file) {
-        if (file == null) {
-            return;
+    private CompletableFuture<RequestPayload> receive(HttpRequest<?> request, BodyReceiver.Streaming streaming, long limit,
+            LongFunction<RegistryException> tooLarge) {
+        ByteBody body = ((ServerHttpRequest<?>) request).byteBody();
+        long length = body.expectedLength().orElse(request.getContentLength());
+        if (length == 0) {
+            return CompletableFuture.completedFuture(EMPTY);
         }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("removing spooled request body " + file + ": " + e.getMessage(), e);
-        }
+        BodyReceiver receiver = new BodyReceiver(area, writers, timer, idleTimeout, streaming, length, limit, tooLarge);
+        body.toByteArrayPublisher().subscribe(receiver);
+        return receiver.received();
     }
 
-    /** Reads at most {@code limit} bytes; more is a {@link ErrorCode#MANIFEST_TOO_LARGE} error. */
-    static byte[] readBounded(@Nullable InputStream body, int limit) {
-        if (body == null) {
-            return new byte[0];
-        }
-        try (InputStream in = body) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                if (out.size() > limit) {
-                    throw new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, "manifest is larger than " + limit + " bytes");
-                }
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    @PreDestroy
+    void stop() {
+        timer.shutdownNow();
+        writers.shutdownNow();
     }
 
-    /** Fails when the body ends before Content-Length bytes (client disconnected or lied). */
-    private static final class ExactLengthInputStream extends java.io.FilterInputStream {
-        private long remaining;
-
-        ExactLengthInputStream(InputStream in, long length) {
-            super(in);
-            this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining == 0) {
-                return -1;
-            }
-            int n = super.read(b, off, (int) Math.min(len, remaining));
-            if (n < 0) {
-                throw new IOException("request body ended " + remaining + " bytes before its Content-Length");
-            }
-            remaining -= n;
-            return n;
-        }
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

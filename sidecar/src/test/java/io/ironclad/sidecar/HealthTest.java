@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ironclad.driver.ForwardingStorageDriver;
+import io.ironclad.driver.ObjectContent;
 import io.ironclad.driver.ObjectInfo;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ReadOptions;
@@ -12,19 +13,29 @@ import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.driver.TransientStorageException;
 import io.ironclad.driver.memory.InMemoryDrivers;
+import io.ironclad.tck.Await;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code /health} reports the database and the store; {@code /health/readiness} fails when the
- * database does, and (by default) not when only the object store does.
+ * database does, and (by default) not when only the object store does; {@code /health/liveness}
+ * fails while the request pool cannot run a task.
  */
 class HealthTest {
 
@@ -112,6 +123,66 @@ class HealthTest {
             JsonNode unready = health(sidecar, "/health/readiness", 503);
             assertThat(component(unready, "store").path("status").asText()).isEqualTo("DOWN");
             assertThat(component(unready, "database").path("status").asText()).isEqualTo("UP");
+        }
+    }
+
+    @Test
+    void livenessFailsWhileTheRequestPoolIsStuckAndRecoversAfter() throws Exception {
+        HangingReads driver = new HangingReads(InMemoryDrivers.create("stuck-store"));
+        Path dir = Files.createTempDirectory("ironclad-health-stuck");
+        try (Sidecar sidecar = new Sidecar("jdbc:h2:mem:stuck-" + dir.getFileName() + ";DB_CLOSE_DELAY=-1", driver, dir,
+                Map.of("micronaut.executors.blocking.n-threads", 2, "ironclad.health.liveness-deadline", "1s",
+                        "ironclad.cache.max-bytes", 0))) {
+            JsonNode live = health(sidecar, "/health/liveness", 200);
+            assertThat(component(live, "executor").path("status").asText()).isEqualTo("UP");
+            byte[] blob = "a blob whose reads hang".getBytes(StandardCharsets.UTF_8);
+            Oci.pushMonolithic(sidecar, "stuck/app", blob);
+
+            List<CompletableFuture<HttpResponse<byte[]>>> stuck = new ArrayList<>();
+            driver.hang = true;
+            try {
+                HttpClient client = HttpClient.newHttpClient();
+                for (int i = 0; i < 2; i++) {   // one per pool thread
+                    stuck.add(client.sendAsync(sidecar.request("/v2/stuck/app/blobs/" + Oci.digest(blob)).GET().build(),
+                            HttpResponse.BodyHandlers.ofByteArray()));
+                }
+                Await.until("both pool threads stuck in a read", Duration.ofSeconds(10), () -> driver.stuck.get() == 2);
+                JsonNode down = health(sidecar, "/health/liveness", 503);
+                JsonNode executor = component(down, "executor");
+                assertThat(executor.path("status").asText()).isEqualTo("DOWN");
+                assertThat(executor.path("details").path("error").asText()).isEqualTo("request executor did not answer within 1000 ms");
+            } finally {
+                driver.release.countDown();   // the pool threads must not outlive the test
+            }
+            for (CompletableFuture<HttpResponse<byte[]>> response : stuck) {
+                assertThat(response.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+            Await.until("liveness UP again", Duration.ofSeconds(10),
+                    () -> sidecar.send(sidecar.request("/health/liveness").GET()).statusCode() == 200);
+        }
+    }
+
+    /** A driver whose reads wait for {@code release} once {@code hang} is set, counting the readers stuck. */
+    static final class HangingReads extends ForwardingStorageDriver {
+        volatile boolean hang;
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger stuck = new AtomicInteger();
+
+        HangingReads(StorageDriver delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public ObjectContent open(ObjectKey key, ReadOptions options) throws StorageException {
+            if (hang) {
+                stuck.incrementAndGet();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return super.open(key, options);
         }
     }
 
