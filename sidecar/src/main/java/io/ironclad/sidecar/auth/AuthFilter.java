@@ -11,7 +11,6 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.security.Principal;
 import java.util.HashMap;
@@ -22,7 +21,9 @@ import java.util.Map;
  * manifest while deletes are off is 405 UNSUPPORTED; a caller without the rights the request
  * needs ({@link RequestAccess}) gets 401 with a challenge (anonymous callers, and token callers
  * whose token lacks the scope) or 403 DENIED (a known htpasswd user without the right).
- * Runs on the blocking executor: a bcrypt comparison takes milliseconds.
+ * Runs on an executor of its own ({@code micronaut.executors.auth}), since a bcrypt comparison
+ * takes milliseconds: not on the event loop, and not on the blocking pool that runs the registry,
+ * for when that pool is saturated, liveness must still be answered.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 final class AuthFilter {
@@ -36,7 +37,7 @@ final class AuthFilter {
     }
 
     @RequestFilter
-    @ExecuteOn(TaskExecutors.BLOCKING)
+    @ExecuteOn("auth")
     @Nullable
     HttpResponse<?> authorize(HttpRequest<?> request) {
         String path = request.getPath();
