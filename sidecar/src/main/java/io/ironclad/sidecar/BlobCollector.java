@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@link Job#BLOB_GC} collects, each blob under its digest lock for deletion, which is never
  * granted while the coordination service is unreachable; a replica cut off from it still pushes
  * under an in-process lock, and the mark and {@link BlobWriteGuard}'s intents keep the two apart.
+ * Then the {@link OrphanCollector} deletes blob objects that have no row at all (left by a push
+ * whose process died before its commit).
  */
 @Singleton
 final class BlobCollector {
@@ -32,10 +34,12 @@ final class BlobCollector {
     private final Metadata metadata;
     private final ConsistentStore store;
     private final Coordination coordination;
+    private final OrphanCollector orphans;
     private final Duration grace;
 
-    BlobCollector(Metadata metadata, ConsistentStore store, Coordination coordination,
+    BlobCollector(Metadata metadata, ConsistentStore store, Coordination coordination, OrphanCollector orphans,
             @Value("${ironclad.gc.grace-period:24h}") Duration grace) {
+        this.orphans = orphans;
         this.metadata = metadata;
         this.store = store;
         this.coordination = coordination;
@@ -48,6 +52,10 @@ final class BlobCollector {
         int stale = metadata.deleteBlobWritesBefore(now.minus(STALE_INTENT));
         if (stale > 0) {
             LOG.warn("dropped {} blob write intents older than {} (replicas that died mid-push)", stale, STALE_INTENT);
+        }
+        int staleClaims = metadata.deleteOrphanClaimsBefore(now.minus(STALE_INTENT));
+        if (staleClaims > 0) {
+            LOG.warn("dropped {} orphan claims older than {} (collectors that died mid-collection)", staleClaims, STALE_INTENT);
         }
         int deleted = 0;
         int locked = 0;
@@ -72,7 +80,16 @@ final class BlobCollector {
         if (deleted > 0 || locked > 0) {
             LOG.info("collected {} unreferenced blobs older than {}; {} left for later (digest lock not granted)", deleted, grace, locked);
         }
-        return deleted;
+        return deleted + collectOrphans(now);
+    }
+
+    private int collectOrphans(Instant now) {
+        try {
+            return orphans.collect(now.minus(grace), now.minus(STALE_INTENT));
+        } catch (StorageException | RuntimeException e) {
+            LOG.warn("could not look for orphaned blob objects: {}", e.getMessage());
+            return 0;
+        }
     }
 
     /**
