@@ -28,17 +28,18 @@ import org.slf4j.LoggerFactory;
 final class BlobCollector {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobCollector.class);
-    /** A push takes seconds to minutes; an intent this old belongs to a replica that died mid-push. */
-    private static final Duration STALE_INTENT = Duration.ofHours(1);
 
     private final Metadata metadata;
     private final ConsistentStore store;
     private final Coordination coordination;
     private final OrphanCollector orphans;
     private final Duration grace;
+    /** A push takes seconds to minutes; an intent (or orphan claim) this old belongs to a process that died. */
+    private final Duration staleIntent;
 
     BlobCollector(Metadata metadata, ConsistentStore store, Coordination coordination, OrphanCollector orphans,
-            @Value("${ironclad.gc.grace-period:24h}") Duration grace) {
+            @Value("${ironclad.gc.grace-period:24h}") Duration grace, @Value("${ironclad.gc.intent-expiry:1h}") Duration staleIntent) {
+        this.staleIntent = staleIntent;
         this.orphans = orphans;
         this.metadata = metadata;
         this.store = store;
@@ -49,13 +50,13 @@ final class BlobCollector {
     /** Collects now, as long as this replica leads {@link Job#BLOB_GC}; returns how many blobs it deleted. */
     int collect() {
         Instant now = Instant.now();
-        int stale = metadata.deleteBlobWritesBefore(now.minus(STALE_INTENT));
+        int stale = metadata.deleteBlobWritesBefore(now.minus(staleIntent));
         if (stale > 0) {
-            LOG.warn("dropped {} blob write intents older than {} (replicas that died mid-push)", stale, STALE_INTENT);
+            LOG.warn("dropped {} blob write intents older than {} (replicas that died mid-push)", stale, staleIntent);
         }
-        int staleClaims = metadata.deleteOrphanClaimsBefore(now.minus(STALE_INTENT));
+        int staleClaims = metadata.deleteOrphanClaimsBefore(now.minus(staleIntent));
         if (staleClaims > 0) {
-            LOG.warn("dropped {} orphan claims older than {} (collectors that died mid-collection)", staleClaims, STALE_INTENT);
+            LOG.warn("dropped {} orphan claims older than {} (collectors that died mid-collection)", staleClaims, staleIntent);
         }
         int deleted = 0;
         int locked = 0;
@@ -85,7 +86,7 @@ final class BlobCollector {
 
     private int collectOrphans(Instant now) {
         try {
-            return orphans.collect(now.minus(grace), now.minus(STALE_INTENT));
+            return orphans.collect(now.minus(grace), now.minus(staleIntent));
         } catch (StorageException | RuntimeException e) {
             LOG.warn("could not look for orphaned blob objects: {}", e.getMessage());
             return 0;
@@ -97,7 +98,7 @@ final class BlobCollector {
      * failed delete clears the mark: the bytes may still be there for a push to find.
      */
     private boolean collect(Metadata.BlobRow blob, Instant now) throws StorageException {
-        if (!metadata.markCollecting(blob.digest(), now.minus(grace), now.minus(STALE_INTENT))) {
+        if (!metadata.markCollecting(blob.digest(), now.minus(grace), now.minus(staleIntent))) {
             return false;   // linked again, or a push is storing it
         }
         try {
