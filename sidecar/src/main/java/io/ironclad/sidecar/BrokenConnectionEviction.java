@@ -1,8 +1,10 @@
 package io.ironclad.sidecar;
 
+import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import java.sql.SQLException;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /**
  * Tells the connection pool to drop a connection whose database is gone. When H2 cannot write its
@@ -10,7 +12,9 @@ import java.util.Set;
  * with codes Hikari does not know (Hikari evicts on SQL state {@code 08xxx} only), and the pool
  * would hand the same dead connections out until each idled past its validation window. Evicted,
  * the next connection reopens the database, so the sidecar recovers as soon as the disk does.
- * Configured as {@code datasources.default.exception-override-class-name}.
+ * Configured as {@code datasources.default.exception-override-class-name}; {@link #evictAllIfDead}
+ * also retires the pool's idle connections to the same dead database, which would otherwise each
+ * fail one more request.
  */
 public final class BrokenConnectionEviction implements SQLExceptionOverride {
 
@@ -22,12 +26,34 @@ public final class BrokenConnectionEviction implements SQLExceptionOverride {
 
     @java.lang.Override
     public SQLExceptionOverride.Override adjudicate(SQLException e) {
+        return deadDatabase(e) ? SQLExceptionOverride.Override.MUST_EVICT : SQLExceptionOverride.Override.CONTINUE_EVICT;
+    }
+
+    /** Whether {@code e} says the embedded H2 database behind the connection is closed or broken. */
+    static boolean deadDatabase(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && H2_DEAD.contains(sql.getErrorCode()) && isH2(sql)) {
-                return SQLExceptionOverride.Override.MUST_EVICT;
+                return true;
             }
         }
-        return SQLExceptionOverride.Override.CONTINUE_EVICT;
+        return false;
+    }
+
+    /** After {@code e}: if the database is dead, every pooled connection is retired (those in use when returned). */
+    static void evictAllIfDead(DataSource dataSource, SQLException e) {
+        if (!deadDatabase(e)) {
+            return;
+        }
+        try {
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                var pool = dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean();
+                if (pool != null) {
+                    pool.softEvictConnections();
+                }
+            }
+        } catch (SQLException notAHikariPool) {
+            // nothing to evict: each connection is evicted as it fails
+        }
     }
 
     private static boolean isH2(SQLException e) {

@@ -455,7 +455,7 @@ final class Metadata {
                 c.setAutoCommit(auto);
             }
         } catch (SQLException e) {
-            throw new MetadataException(e);
+            throw failed(e);
         }
     }
 
@@ -506,8 +506,14 @@ final class Metadata {
             durable.sync(c);
             return inserted;
         } catch (SQLException e) {
-            throw new MetadataException(e);
+            throw failed(e);
         }
+    }
+
+    /** The exception to answer with; a database that closed itself (H2 after a failed write) has its pool emptied first. */
+    private MetadataException failed(SQLException e) {
+        BrokenConnectionEviction.evictAllIfDead(dataSource, e);
+        return new MetadataException(e);
     }
 
     private static boolean insertOrFindDuplicate(Connection c, String sql, Object... args) throws SQLException {
