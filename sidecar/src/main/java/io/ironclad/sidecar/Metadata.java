@@ -55,6 +55,8 @@ final class Metadata {
     record SessionRow(String id, String repository, UploadState state, Instant created, Instant updated) {
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Metadata.class);
+
     private final DataSource dataSource;
     private final Clock clock = Clock.systemUTC();
     private final DurableCommits durable = new DurableCommits();
@@ -512,6 +514,7 @@ final class Metadata {
 
     /** The exception to answer with; a database that closed itself (H2 after a failed write) has its pool emptied first. */
     private MetadataException failed(SQLException e) {
+        LOG.warn("metadata database: {}", e.getMessage());
         BrokenConnectionEviction.evictAllIfDead(dataSource, e);
         return new MetadataException(e);
     }
@@ -558,7 +561,9 @@ final class Metadata {
         private static final long serialVersionUID = 1L;
 
         MetadataException(SQLException cause) {
-            super("metadata database: " + cause.getMessage(), cause);
+            // the message reaches clients in the error body: codes only, never the driver's text
+            // (SQL, class names, file paths); the cause carries it for the log
+            super("metadata database unavailable (SQL state " + cause.getSQLState() + ", error " + cause.getErrorCode() + ")", cause);
         }
     }
 }
