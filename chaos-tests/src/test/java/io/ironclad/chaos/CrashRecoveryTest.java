@@ -67,6 +67,7 @@ class CrashRecoveryTest {
         List<Duration> startTimes = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
         long checkNanos = 0;
+        int restarts = 0;
         try (SidecarProcess sidecar = new SidecarProcess(work, SidecarProcess.freePort(), settings)) {
             sidecar.archiveClasses();
             startTimes.add(sidecar.start());
@@ -85,6 +86,7 @@ class CrashRecoveryTest {
                     f.get(60, TimeUnit.SECONDS);
                 }
                 startTimes.add(sidecar.start());
+                restarts++;
                 long started = System.nanoTime();
                 CrashClient checking = new CrashClient(sidecar.uri());
                 List<Future<CrashChecker.Tally>> checks = new ArrayList<>();
@@ -109,6 +111,7 @@ class CrashRecoveryTest {
             // intent-expiry 0s: the write intents of pushes the kills cut short protect their orphans for an hour otherwise
             String collected = sidecar.command("gc", "--grace-period", "0s", "--set", "ironclad.gc.intent-expiry=0s");
             startTimes.add(sidecar.start());
+            restarts++;
             CrashChecker.Tally afterGc = new CrashChecker.Tally();
             CrashChecker final_ = new CrashChecker(new CrashClient(sidecar.uri()), afterGc);
             for (CrashWorker w : workers) {
@@ -118,9 +121,10 @@ class CrashRecoveryTest {
             String left = sidecar.command("gc", "--dry-run", "--grace-period", "0s", "--set", "ironclad.gc.intent-expiry=0s");
             List<String> refusals = workers.stream().flatMap(w -> w.refusals.stream()).toList();
             System.out.printf("crash test on %s (seed %d): kills %d, restarts %d, %s; after gc (%s): %s; refused valid requests %d;"
-                    + " sidecar start %s; checks %d ms in all; %d s in all%n", database, SEED, KILLS, sidecar.starts() - 1, tally,
+                    + " sidecar start %s; checks %d ms in all; %d s in all%n", database, SEED, KILLS, restarts, tally,
                     summary(collected), afterGc, refusals.size(), startStats(startTimes), checkNanos / 1_000_000,
                     Duration.ofNanos(System.nanoTime() - began).toSeconds());
+            assertThat(restarts).as("restarts: one after each kill, one after gc").isEqualTo(KILLS + 1);
             assertThat(tally.lost).as("acknowledged items lost on %s", database).isEmpty();
             assertThat(afterGc.lost).as("acknowledged items lost after gc on %s", database).isEmpty();
             assertThat(tally.blobs).as("acknowledged blobs checked").isGreaterThan(100);

@@ -15,6 +15,8 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import com.zaxxer.hikari.SQLExceptionOverride.Override;
+import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,9 +57,28 @@ class H2DurabilityTest {
                 assertThat(get.statusCode()).as("tag %s after the shutdown: %s", tag.getKey(), body(get)).isEqualTo(200);
                 assertThat(digest(get.body())).isEqualTo(tag.getValue());
             }
+            assertThat(sidecar.bean(javax.sql.DataSource.class).unwrap(com.zaxxer.hikari.HikariDataSource.class)
+                    .getExceptionOverrideClassName()).as("configured in application.yml").isEqualTo(BrokenConnectionEviction.class.getName());
             HttpResponse<byte[]> push = sidecar.send(sidecar.request("/v2/durable/h2/blobs/uploads/?digest=" + digest(new byte[] {1}))
                     .POST(BodyPublishers.ofByteArray(new byte[] {1})));
             assertThat(push.statusCode()).as("a write after the reopen: %s", body(push)).isEqualTo(201);
         }
+    }
+
+    @Test
+    void onlyAClosedOrBrokenH2DatabaseEvictsConnections() throws Exception {
+        String url = "jdbc:h2:mem:evict-" + System.nanoTime();
+        BrokenConnectionEviction eviction = new BrokenConnectionEviction();
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id INT PRIMARY KEY)");
+            s.execute("INSERT INTO t VALUES (1)");
+            SQLException duplicate = org.assertj.core.api.Assertions.catchThrowableOfType(() -> s.execute("INSERT INTO t VALUES (1)"),
+                    SQLException.class);
+            assertThat(eviction.adjudicate(duplicate)).isEqualTo(Override.CONTINUE_EVICT);
+            s.execute("SHUTDOWN IMMEDIATELY");
+            SQLException closed = org.assertj.core.api.Assertions.catchThrowableOfType(() -> s.execute("SELECT 1"), SQLException.class);
+            assertThat(eviction.adjudicate(closed)).as(closed.toString()).isEqualTo(Override.MUST_EVICT);
+        }
+        assertThat(eviction.adjudicate(new SQLException("connection refused", "08001", 0))).isEqualTo(Override.CONTINUE_EVICT);
     }
 }
