@@ -563,7 +563,8 @@ final class Metadata {
         MetadataException(SQLException cause) {
             // the message reaches clients in the error body: codes only, never the driver's text
             // (SQL, class names, file paths); the cause carries it for the log
-            super("metadata database unavailable (SQL state " + cause.getSQLState() + ", error " + cause.getErrorCode() + ")", cause);
+            super("metadata database unavailable" + (cause.getSQLState() == null ? ""
+                    : " (SQL state " + cause.getSQLState() + ", error " + cause.getErrorCode() + ")"), cause);
         }
     }
 }
