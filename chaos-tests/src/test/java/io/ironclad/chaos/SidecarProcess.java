@@ -95,6 +95,11 @@ final class SidecarProcess implements AutoCloseable {
         if (Files.isRegularFile(archive)) {
             return;
         }
+        try (var stale = Files.newDirectoryStream(archive.getParent(), "sidecar-classes-*.jsa")) {
+            for (Path old : stale) {
+                Files.delete(old);   // made from an earlier jar: 50 MB each
+            }
+        }
         start(List.of("-XX:ArchiveClassesAtExit=" + archive));
         stop();
     }
