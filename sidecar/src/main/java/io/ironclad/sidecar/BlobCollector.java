@@ -21,21 +21,26 @@ import org.slf4j.LoggerFactory;
  * {@link Job#BLOB_GC} collects, each blob under its digest lock for deletion, which is never
  * granted while the coordination service is unreachable; a replica cut off from it still pushes
  * under an in-process lock, and the mark and {@link BlobWriteGuard}'s intents keep the two apart.
+ * Then the {@link OrphanCollector} deletes blob objects that have no row at all (left by a push
+ * whose process died before its commit).
  */
 @Singleton
 final class BlobCollector {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobCollector.class);
-    /** A push takes seconds to minutes; an intent this old belongs to a replica that died mid-push. */
-    private static final Duration STALE_INTENT = Duration.ofHours(1);
 
     private final Metadata metadata;
     private final ConsistentStore store;
     private final Coordination coordination;
+    private final OrphanCollector orphans;
     private final Duration grace;
+    /** A push takes seconds to minutes; an intent (or orphan claim) this old belongs to a process that died. */
+    private final Duration staleIntent;
 
-    BlobCollector(Metadata metadata, ConsistentStore store, Coordination coordination,
-            @Value("${ironclad.gc.grace-period:24h}") Duration grace) {
+    BlobCollector(Metadata metadata, ConsistentStore store, Coordination coordination, OrphanCollector orphans,
+            @Value("${ironclad.gc.grace-period:24h}") Duration grace, @Value("${ironclad.gc.intent-expiry:1h}") Duration staleIntent) {
+        this.staleIntent = staleIntent;
+        this.orphans = orphans;
         this.metadata = metadata;
         this.store = store;
         this.coordination = coordination;
@@ -45,9 +50,13 @@ final class BlobCollector {
     /** Collects now, as long as this replica leads {@link Job#BLOB_GC}; returns how many blobs it deleted. */
     int collect() {
         Instant now = Instant.now();
-        int stale = metadata.deleteBlobWritesBefore(now.minus(STALE_INTENT));
+        int stale = metadata.deleteBlobWritesBefore(now.minus(staleIntent));
         if (stale > 0) {
-            LOG.warn("dropped {} blob write intents older than {} (replicas that died mid-push)", stale, STALE_INTENT);
+            LOG.warn("dropped {} blob write intents older than {} (replicas that died mid-push)", stale, staleIntent);
+        }
+        int staleClaims = metadata.deleteOrphanClaimsBefore(now.minus(staleIntent));
+        if (staleClaims > 0) {
+            LOG.warn("dropped {} orphan claims older than {} (collectors that died mid-collection)", staleClaims, staleIntent);
         }
         int deleted = 0;
         int locked = 0;
@@ -72,7 +81,16 @@ final class BlobCollector {
         if (deleted > 0 || locked > 0) {
             LOG.info("collected {} unreferenced blobs older than {}; {} left for later (digest lock not granted)", deleted, grace, locked);
         }
-        return deleted;
+        return deleted + collectOrphans(now);
+    }
+
+    private int collectOrphans(Instant now) {
+        try {
+            return orphans.collect(now.minus(grace), now.minus(staleIntent));
+        } catch (StorageException | RuntimeException e) {
+            LOG.warn("could not look for orphaned blob objects: {}", e.getMessage());
+            return 0;
+        }
     }
 
     /**
@@ -80,7 +98,7 @@ final class BlobCollector {
      * failed delete clears the mark: the bytes may still be there for a push to find.
      */
     private boolean collect(Metadata.BlobRow blob, Instant now) throws StorageException {
-        if (!metadata.markCollecting(blob.digest(), now.minus(grace), now.minus(STALE_INTENT))) {
+        if (!metadata.markCollecting(blob.digest(), now.minus(grace), now.minus(staleIntent))) {
             return false;   // linked again, or a push is storing it
         }
         try {

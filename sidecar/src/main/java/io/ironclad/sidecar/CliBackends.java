@@ -58,19 +58,30 @@ final class CliBackends implements Backends {
         try (ApplicationContext context = started(overrides)) {
             Metadata metadata = context.getBean(Metadata.class);
             Duration grace = context.getProperty("ironclad.gc.grace-period", Duration.class).orElse(Duration.ofHours(24));
-            List<Metadata.BlobRow> candidates = metadata.unreferencedBlobs(Instant.now().minus(grace), Integer.MAX_VALUE);
+            OrphanCollector orphans = context.getBean(OrphanCollector.class);
+            List<Collected> candidates = candidates(metadata, orphans, Instant.now().minus(grace));
             if (dryRun) {
-                return new GcResult(candidates.stream().map(CliBackends::collected).toList(), 0);
+                return new GcResult(candidates, 0);
             }
             BlobCollector collector = context.getBean(BlobCollector.class);
             for (int round = 0; round < MAX_COLLECT_ROUNDS && collector.collect() > 0; round++) {
                 // each round collects up to the collector's batch; repeat until nothing is left
             }
             Set<String> left = new HashSet<>();
-            metadata.unreferencedBlobs(Instant.now().minus(grace), Integer.MAX_VALUE).forEach(row -> left.add(row.digest().toString()));
-            List<Collected> gone = candidates.stream().filter(row -> !left.contains(row.digest().toString())).map(CliBackends::collected).toList();
-            return new GcResult(gone, (int) candidates.stream().filter(row -> left.contains(row.digest().toString())).count());
+            candidates(metadata, orphans, Instant.now().minus(grace)).forEach(blob -> left.add(blob.digest().toString()));
+            List<Collected> gone = candidates.stream().filter(blob -> !left.contains(blob.digest().toString())).toList();
+            return new GcResult(gone, (int) candidates.stream().filter(blob -> left.contains(blob.digest().toString())).count());
+        } catch (StorageException e) {
+            throw new CliException(CliException.UNREACHABLE, "cannot list the store's blobs: " + e.getMessage(), e);
         }
+    }
+
+    /** Unreferenced rows, then blob objects no row knows (orphans), both older than {@code before}. */
+    private static List<Collected> candidates(Metadata metadata, OrphanCollector orphans, Instant before) throws StorageException {
+        List<Collected> candidates = new ArrayList<>(metadata.unreferencedBlobs(before, Integer.MAX_VALUE).stream()
+                .map(CliBackends::collected).toList());
+        orphans.find(before, Integer.MAX_VALUE).forEach(o -> candidates.add(new Collected(o.digest(), o.size(), o.key().value())));
+        return candidates;
     }
 
     @Override

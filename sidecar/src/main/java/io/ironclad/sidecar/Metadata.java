@@ -55,8 +55,11 @@ final class Metadata {
     record SessionRow(String id, String repository, UploadState state, Instant created, Instant updated) {
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Metadata.class);
+
     private final DataSource dataSource;
     private final Clock clock = Clock.systemUTC();
+    private final DurableCommits durable = new DurableCommits();
 
     Metadata(DataSource dataSource) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
@@ -152,12 +155,48 @@ final class Metadata {
     }
 
     /**
-     * Whether a collector is deleting {@code digest}'s bytes. Reads the row FOR UPDATE, so a
-     * collector's mark that is under way but not committed is waited for rather than missed.
+     * Whether a collector is deleting {@code digest}'s bytes: its row is marked, or it has no row
+     * and an orphan claim. Reads the row FOR UPDATE, so a collector's mark that is under way but
+     * not committed is waited for rather than missed.
      */
     boolean blobCollecting(Digest digest) {
         return queryOne("SELECT collecting FROM blobs WHERE digest = ? FOR UPDATE", rs -> rs.getBoolean(1), digest.toString())
-                .orElse(false);
+                .orElse(false)
+                || exists("SELECT 1 FROM blob_orphan_claims WHERE digest = ?", digest.toString());
+    }
+
+    /** Which of {@code digests} have a blob row. */
+    Set<Digest> knownBlobs(List<Digest> digests) {
+        if (digests.isEmpty()) {
+            return Set.of();
+        }
+        String marks = String.join(", ", Collections.nCopies(digests.size(), "?"));
+        return Set.copyOf(query("SELECT digest FROM blobs WHERE digest IN (" + marks + ")", rs -> Digest.parse(rs.getString(1)),
+                digests.size(), digests.stream().map(Digest::toString).toArray()));
+    }
+
+    /** Claims an orphan (bytes without a row) for collection; false if another collector holds it. */
+    boolean claimOrphan(Digest digest) {
+        return insertIgnoringDuplicate("INSERT INTO blob_orphan_claims (digest, claimed_at) VALUES (?, ?)", digest.toString(), now());
+    }
+
+    /**
+     * Whether a claimed orphan may go: still no row, and no push recorded an intent to store it
+     * since {@code intentsSince}. Asked after the claim is committed (see {@link #blobCollecting}).
+     */
+    boolean orphanCollectable(Digest digest, Instant intentsSince) {
+        String d = digest.toString();
+        return !exists("SELECT 1 FROM blobs WHERE digest = ?", d)
+                && !exists("SELECT 1 FROM blob_write_intents WHERE digest = ? AND started_at >= ?", d, intentsSince.toEpochMilli());
+    }
+
+    void releaseOrphan(Digest digest) {
+        update("DELETE FROM blob_orphan_claims WHERE digest = ?", digest.toString());
+    }
+
+    /** Deletes claims left by collectors that died; returns how many. */
+    int deleteOrphanClaimsBefore(Instant before) {
+        return update("DELETE FROM blob_orphan_claims WHERE claimed_at < ?", before.toEpochMilli());
     }
 
     // ------------------------------------------------------------------ manifests and tags
@@ -217,7 +256,7 @@ final class Metadata {
 
     void createSession(String id, String repository, UploadState state) {
         long now = now();
-        inTransaction(c -> {
+        inWriteTransaction(c -> {
             execute(c, "INSERT INTO upload_sessions (id, repository, driver, writer_id, hash_algorithm, hash_state, size, created_at, updated_at)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     id, repository, state.writer().driver(), state.writer().uploadId(), state.algorithm().name(), state.hashState(),
@@ -249,7 +288,7 @@ final class Metadata {
      * (optimistic check: a concurrent append on another replica wins, this one reports false).
      */
     boolean advanceSession(String id, long previousSize, UploadState state) {
-        return inTransaction(c -> {
+        return inWriteTransaction(c -> {
             int updated = execute(c, "UPDATE upload_sessions SET hash_state = ?, size = ?, updated_at = ? WHERE id = ? AND size = ?",
                     state.hashState(), state.size(), now(), id, previousSize);
             if (updated == 0) {
@@ -392,12 +431,24 @@ final class Metadata {
     }
 
     private <T> T inTransaction(Work<T> work) {
+        return inTransaction(work, false);
+    }
+
+    /** A transaction whose changes are durable when it returns (see {@link DurableCommits}). */
+    private <T> T inWriteTransaction(Work<T> work) {
+        return inTransaction(work, true);
+    }
+
+    private <T> T inTransaction(Work<T> work, boolean durableWrite) {
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
                 c.commit();
+                if (durableWrite) {
+                    durable.sync(c);
+                }
                 return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -406,7 +457,7 @@ final class Metadata {
                 c.setAutoCommit(auto);
             }
         } catch (SQLException e) {
-            throw new MetadataException(e);
+            throw failed(e);
         }
     }
 
@@ -442,20 +493,41 @@ final class Metadata {
     }
 
     private int update(String sql, Object... args) {
-        return inTransaction(c -> execute(c, sql, args));
+        return inWriteTransaction(c -> execute(c, sql, args));
     }
 
-    /** Inserts a row; returns false if a row with the same key exists already. */
+    /**
+     * Inserts a row, durably; returns false if a row with the same key exists already. That row
+     * is synced too before this returns: it may be another request's commit, visible on H2 before
+     * that request's own sync, and the caller is about to acknowledge it.
+     */
     private boolean insertIgnoringDuplicate(String sql, Object... args) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
+            boolean inserted = insertOrFindDuplicate(c, sql, args);
+            durable.sync(c);
+            return inserted;
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** The exception to answer with; a database that closed itself (H2 after a failed write) has its pool emptied first. */
+    private MetadataException failed(SQLException e) {
+        LOG.warn("metadata database: {}", e.getMessage());
+        BrokenConnectionEviction.evictAllIfDead(dataSource, e);
+        return new MetadataException(e);
+    }
+
+    private static boolean insertOrFindDuplicate(Connection c, String sql, Object... args) throws SQLException {
+        try {
             execute(c, sql, args);
             return true;
         } catch (SQLException e) {
             if (e.getSQLState() != null && e.getSQLState().startsWith("23") && isDuplicate(e)) {
                 return false;
             }
-            throw new MetadataException(e);
+            throw e;
         }
     }
 
@@ -489,7 +561,10 @@ final class Metadata {
         private static final long serialVersionUID = 1L;
 
         MetadataException(SQLException cause) {
-            super("metadata database: " + cause.getMessage(), cause);
+            // the message reaches clients in the error body: codes only, never the driver's text
+            // (SQL, class names, file paths); the cause carries it for the log
+            super("metadata database unavailable" + (cause.getSQLState() == null ? ""
+                    : " (SQL state " + cause.getSQLState() + ", error " + cause.getErrorCode() + ")"), cause);
         }
     }
 }
