@@ -72,6 +72,7 @@ final class SidecarProcess implements AutoCloseable {
         }
         command.addAll(jvmOptions);
         command.add("-Dmicronaut.server.port=" + port);
+        command.add("-Dironclad.delete.enabled=true"); // the workloads delete tags; deletes are off by default
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString(), "serve"));
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
