@@ -39,16 +39,7 @@ final class HashingInputStream extends FilterInputStream {
     @Override
     public long skip(long n) throws IOException {
         // skipped bytes would escape the hash: read them instead
-        byte[] buffer = new byte[(int) Math.min(n, 8192)];
-        long skipped = 0;
-        while (skipped < n) {
-            int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-            if (r < 0) {
-                break;
-            }
-            skipped += r;
-        }
-        return skipped;
+        return SkipByReading.skip(this, n);
     }
 
     @Override

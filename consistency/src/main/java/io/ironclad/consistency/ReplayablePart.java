@@ -175,16 +175,7 @@ final class ReplayablePart implements Payload, AutoCloseable {
         @Override
         public long skip(long n) throws IOException {
             // skipping must still take the bytes from the chunk, so they are hashed and spooled
-            byte[] buffer = new byte[(int) Math.min(Math.max(n, 0), 8192)];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
+            return SkipByReading.skip(this, n);
         }
     }
 }
