@@ -94,6 +94,12 @@ final class Metadata {
         linkBlob(repository, blob.digest());
     }
 
+    /** Repositories {@code digest} is linked into, in name order, at most {@code limit}. */
+    List<String> repositoriesLinking(Digest digest, int limit) {
+        return query("SELECT repository FROM repository_blobs WHERE digest = ? ORDER BY repository", rs -> rs.getString(1), limit,
+                digest.toString());
+    }
+
     void linkBlob(String repository, Digest digest) {
         ensureRepository(repository);
         insertIgnoringDuplicate("INSERT INTO repository_blobs (repository, digest, created_at) VALUES (?, ?, ?)",

@@ -91,6 +91,11 @@ final class Registry {
         }
     }
 
+    /** Repositories holding {@code digest}: the sources an automatic mount may link it from (the first 100). */
+    List<String> repositoriesHolding(Digest digest) {
+        return metadata.repositoriesLinking(digest, 100);
+    }
+
     /** Monolithic upload: streams {@code body} into the store, then records the blob. */
     BlobRow putBlob(String repository, Digest digest, Payload body) throws StorageException {
         ObjectKey key = blobKey(digest);

@@ -11,7 +11,11 @@ import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.Metadata.BlobRow;
 import io.ironclad.sidecar.Metadata.ManifestRow;
 import io.ironclad.sidecar.Metadata.SessionRow;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.ironclad.sidecar.auth.Caller;
+import io.ironclad.sidecar.auth.Grants;
+import io.ironclad.sidecar.auth.Scope;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -27,7 +31,6 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.server.types.files.StreamedFile;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.io.IOException;
@@ -67,8 +70,12 @@ final class RegistryController {
 
     private final AfterBody afterBody;
 
-    RegistryController(Registry registry, ObjectMapper json, Spooler spooler, AfterBody afterBody) {
+    private final boolean autoMount;
+
+    RegistryController(Registry registry, ObjectMapper json, Spooler spooler, AfterBody afterBody,
+            @Value("${ironclad.uploads.auto-mount:true}") boolean autoMount) {
         this.registry = registry;
+        this.autoMount = autoMount;
         this.afterBody = afterBody;
         this.json = json;
         this.spooler = spooler;
@@ -100,14 +107,14 @@ final class RegistryController {
     @Get("/{+path}")
     HttpResponse<?> get(@PathVariable String path, HttpRequest<?> request) throws StorageException {
         if (request.getMethod() == io.micronaut.http.HttpMethod.HEAD) {
-            return head(path);
+            return head(path, request);
         }
-        RegistryPath target = RegistryPath.parse(path);
+        RegistryPath target = parseForRead(path);
         if (target instanceof RegistryPath.Blob blob) {
-            return getBlob(blob, request.getHeaders().get("Range"));
+            return getBlob(blob, request);
         }
         if (target instanceof RegistryPath.Manifest manifest) {
-            return manifestResponse(manifest, registry.manifest(manifest.name(), manifest.reference()), true);
+            return manifestResponse(manifest, registry.manifest(manifest.name(), manifest.reference()), request, true);
         }
         if (target instanceof RegistryPath.UploadSession upload) {
             SessionRow session = registry.session(upload.name(), upload.id());
@@ -122,19 +129,38 @@ final class RegistryController {
         throw new RegistryException(ErrorCode.UNSUPPORTED, "GET not supported on /v2/" + path);
     }
 
-    private HttpResponse<?> head(String path) {
-        RegistryPath target = RegistryPath.parse(path);
+    private HttpResponse<?> head(String path, HttpRequest<?> request) {
+        RegistryPath target = parseForRead(path);
         if (target instanceof RegistryPath.Blob blob) {
             BlobRow row = registry.blob(blob.name(), blob.digest());
+            if (notModified(request, row.digest())) {
+                return notModified(row.digest(), IMMUTABLE);
+            }
             return HttpResponse.ok().header("Docker-Content-Digest", row.digest().toString())
-                    .header("ETag", etag(row.digest())).header("Cache-Control", IMMUTABLE)
+                    .header("ETag", EntityTags.of(row.digest())).header("Cache-Control", IMMUTABLE)
                     .header("Accept-Ranges", "bytes").contentType(MediaType.APPLICATION_OCTET_STREAM_TYPE)
                     .contentLength(row.size());
         }
         if (target instanceof RegistryPath.Manifest manifest) {
-            return manifestResponse(manifest, registry.manifest(manifest.name(), manifest.reference()), false);
+            return manifestResponse(manifest, registry.manifest(manifest.name(), manifest.reference()), request, false);
         }
         throw new RegistryException(ErrorCode.UNSUPPORTED, "HEAD not supported on /v2/" + path);
+    }
+
+    /**
+     * The path of a GET or HEAD. A manifest reference that is no valid tag names no manifest: the
+     * distribution spec's only failure of a manifest fetch is 404 MANIFEST_UNKNOWN (a PUT to it
+     * stays 400 TAG_INVALID).
+     */
+    private static RegistryPath parseForRead(String path) {
+        try {
+            return RegistryPath.parse(path);
+        } catch (RegistryException e) {
+            if (e.code() == ErrorCode.TAG_INVALID) {
+                throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "no such manifest: " + e.detail());
+            }
+            throw e;
+        }
     }
 
     @Post("/{+path}")
@@ -155,6 +181,11 @@ final class RegistryController {
             if (mounted.isPresent()) {
                 return blobCreated(name, digest);
             }
+        } else if (mount != null && autoMount) {
+            Digest digest = OciGrammar.digest(mount);
+            if (autoMount(name, digest, request)) {
+                return blobCreated(name, digest);
+            }
         }
         String digest = request.getParameters().get("digest");
         if (digest != null) {
@@ -164,6 +195,22 @@ final class RegistryController {
         }
         SessionRow session = registry.startUpload(name);
         return uploadAccepted(HttpResponse.accepted(), session);
+    }
+
+    /**
+     * Automatic content discovery for a mount without {@code from}: links the blob from the first
+     * repository that holds it and that the caller may pull from (the auth filter's {@link Caller};
+     * none means no right at all), so the client need not upload what the registry already has.
+     */
+    private boolean autoMount(String name, Digest digest, HttpRequest<?> request) {
+        Grants grants = request.getAttribute(Caller.ATTRIBUTE, Caller.class).map(Caller::grants).orElse(Grants.NONE);
+        for (String source : registry.repositoriesHolding(digest)) {
+            if (!source.equals(name) && grants.allows(Scope.repository(source, Scope.PULL))
+                    && registry.mount(name, digest, source).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Patch("/{+path}")
@@ -222,23 +269,30 @@ final class RegistryController {
 
     // ------------------------------------------------------------------ responses
 
-    private HttpResponse<?> getBlob(RegistryPath.Blob blob, @Nullable String rangeHeader) throws StorageException {
+    private HttpResponse<?> getBlob(RegistryPath.Blob blob, HttpRequest<?> request) throws StorageException {
         BlobRow row = registry.blob(blob.name(), blob.digest());
-        Optional<ByteRange> range = HttpRanges.parse(rangeHeader, row.size());
+        if (notModified(request, row.digest())) {
+            return notModified(row.digest(), IMMUTABLE);
+        }
+        Optional<ByteRange> range = HttpRanges.parse(request.getHeaders().get("Range"), row.size());
         VerifiedContent content = registry.openBlob(row, range);
-        MutableHttpResponse<StreamedFile> response = HttpResponse.status(range.isPresent() ? HttpStatus.PARTIAL_CONTENT : HttpStatus.OK);
-        response.body(new StreamedFile(content.body(), MediaType.APPLICATION_OCTET_STREAM_TYPE, -1, content.length()));
-        response.header("Docker-Content-Digest", row.digest().toString()).header("ETag", etag(row.digest()))
+        MutableHttpResponse<BlobBody> response = HttpResponse.status(range.isPresent() ? HttpStatus.PARTIAL_CONTENT : HttpStatus.OK);
+        response.body(new BlobBody(content.body(), content.length())).contentType(MediaType.APPLICATION_OCTET_STREAM_TYPE);
+        response.header("Docker-Content-Digest", row.digest().toString()).header("ETag", EntityTags.of(row.digest()))
                 .header("Cache-Control", IMMUTABLE).header("Accept-Ranges", "bytes");
         content.range().ifPresent(r -> response.header("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + row.size()));
         return response;
     }
 
-    private HttpResponse<?> manifestResponse(RegistryPath.Manifest target, ManifestRow row, boolean withBody) {
+    private HttpResponse<?> manifestResponse(RegistryPath.Manifest target, ManifestRow row, HttpRequest<?> request, boolean withBody) {
+        String cacheControl = target.byDigest() ? IMMUTABLE : NO_STORE;
+        if (notModified(request, row.digest())) {
+            return notModified(row.digest(), cacheControl);
+        }
         MutableHttpResponse<?> response = withBody ? HttpResponse.ok(row.content()) : HttpResponse.ok();
         response.contentType(row.mediaType()).contentLength(row.content().length)
-                .header("Docker-Content-Digest", row.digest().toString()).header("ETag", etag(row.digest()))
-                .header("Cache-Control", target.byDigest() ? IMMUTABLE : NO_STORE);
+                .header("Docker-Content-Digest", row.digest().toString()).header("ETag", EntityTags.of(row.digest()))
+                .header("Cache-Control", cacheControl);
         row.subject().ifPresent(s -> response.header("OCI-Subject", s.toString()));
         return response;
     }
@@ -319,8 +373,14 @@ final class RegistryController {
         return Optional.of(Long.parseLong(m.group(1)));
     }
 
-    private static String etag(Digest digest) {
-        return "\"" + digest + "\"";
+    private static boolean notModified(HttpRequest<?> request, Digest digest) {
+        return EntityTags.matches(request.getHeaders().get("If-None-Match"), EntityTags.of(digest));
+    }
+
+    /** 304 for a conditional GET or HEAD whose If-None-Match names the current entity: no body, the same validators. */
+    private static MutableHttpResponse<?> notModified(Digest digest, String cacheControl) {
+        return HttpResponse.notModified().header("ETag", EntityTags.of(digest)).header("Docker-Content-Digest", digest.toString())
+                .header("Cache-Control", cacheControl);
     }
 
     /** The {@code n} query parameter: absent is the default page, else a non-negative number (capped at 10000). */

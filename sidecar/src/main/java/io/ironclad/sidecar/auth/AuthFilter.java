@@ -65,6 +65,7 @@ final class AuthFilter {
         boolean granted = loggedIn && requirement.checked().stream().allMatch(caller.grants()::allows);
         events.decided(request, caller, requirement, granted);
         if (granted) {
+            request.setAttribute(Caller.ATTRIBUTE, caller); // what else the caller may read (an automatic mount asks)
             if (caller.grants().allows(Scope.ADMIN)) {
                 principal(request, caller);
             }
@@ -105,8 +106,7 @@ final class AuthFilter {
         }
 
         static MutableHttpResponse<?> response(HttpRequest<?> request, HttpStatus status, String code, String message) {
-            MutableHttpResponse<?> response = HttpResponse.status(status).header("Cache-Control", "no-store")
-                    .header("Docker-Distribution-API-Version", "registry/2.0");
+            MutableHttpResponse<?> response = HttpResponse.status(status).header("Cache-Control", "no-store");
             HttpMethod method = request.getMethod();
             if (method == HttpMethod.PATCH || method == HttpMethod.PUT || method == HttpMethod.POST) {
                 response.header(HttpHeaders.CONNECTION, "close"); // the body was not read: it must not be taken for a request

@@ -3,6 +3,9 @@ package io.ironclad.sidecar.auth;
 /** Who sent a request (a user, a token's subject, or nobody) and what they may do. */
 public record Caller(String name, Kind kind, Grants grants) {
 
+    /** The request attribute under which the auth filter leaves the caller of a granted request. */
+    public static final String ATTRIBUTE = "ironclad.caller";
+
     public enum Kind { ANONYMOUS, USER, TOKEN }
 
     static Caller anonymous(Grants grants) {
