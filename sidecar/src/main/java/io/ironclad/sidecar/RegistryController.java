@@ -201,11 +201,12 @@ final class RegistryController {
      * Automatic content discovery for a mount without {@code from}: links the blob from the first
      * repository that holds it and that the caller may pull from (the auth filter's {@link Caller};
      * none means no right at all), so the client need not upload what the registry already has.
+     * The target itself counts as a source: a caller who may pull from it learns it is there.
      */
     private boolean autoMount(String name, Digest digest, HttpRequest<?> request) {
         Grants grants = request.getAttribute(Caller.ATTRIBUTE, Caller.class).map(Caller::grants).orElse(Grants.NONE);
         for (String source : registry.repositoriesHolding(digest)) {
-            if (!source.equals(name) && grants.allows(Scope.repository(source, Scope.PULL))
+            if (grants.allows(Scope.repository(source, Scope.PULL))
                     && registry.mount(name, digest, source).isPresent()) {
                 return true;
             }

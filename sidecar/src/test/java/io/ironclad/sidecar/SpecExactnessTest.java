@@ -150,6 +150,10 @@ class SpecExactnessTest {
         assertThat(Oci.location(mount)).isEqualTo("/v2/" + target + "/blobs/" + digest(blob));
         assertThat(Oci.get(sidecar, "/v2/" + target + "/blobs/" + digest(blob)).body()).isEqualTo(blob);
 
+        HttpResponse<byte[]> again = sidecar.send(sidecar.request("/v2/" + source + "/blobs/uploads/?mount=" + digest(blob))
+                .POST(BodyPublishers.noBody()));
+        assertThat(again.statusCode()).as("the target already holds it").isEqualTo(201);
+
         HttpResponse<byte[]> unknown = sidecar.send(sidecar.request("/v2/" + target + "/blobs/uploads/?mount=" + digest(bytes("nowhere")))
                 .POST(BodyPublishers.noBody()));
         assertThat(unknown.statusCode()).as("a blob nobody holds gets an upload session").isEqualTo(202);
