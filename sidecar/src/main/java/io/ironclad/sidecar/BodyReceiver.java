@@ -32,6 +32,14 @@ import org.reactivestreams.Subscription;
  */
 final class BodyReceiver implements Subscriber<byte[]> {
 
+    /**
+     * A body whose Content-Length is over its limit by at most this much is read to its end and
+     * dropped before the refusal is answered: answering while the client still sends makes the
+     * close that follows reset the connection, and the client sees no answer at all. A larger one
+     * is refused at once.
+     */
+    static final long DRAIN_MAX_BYTES = 16L << 20;
+
     private final SpoolArea area;
     private final ScheduledExecutorService timer;
     private final long idleTimeoutNanos;
@@ -52,6 +60,8 @@ final class BodyReceiver implements Subscriber<byte[]> {
     private boolean admitted;
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile SpoolTail tail;   // set once the body is handed over before its end
+    private RegistryException refusal;  // set while an over-long body is read and dropped
+    private long drained;
 
     /**
      * When a body is handed to its reader before its last byte arrived: a body with a Content-Length
@@ -120,7 +130,13 @@ final class BodyReceiver implements Subscriber<byte[]> {
     private void start() {
         try {
             if (expectedLength > limit) {
-                throw tooLarge.apply(expectedLength);
+                if (expectedLength - limit > DRAIN_MAX_BYTES) {
+                    throw tooLarge.apply(expectedLength);
+                }
+                refusal = tooLarge.apply(expectedLength);
+                scheduleIdleCheck(idleTimeoutNanos);
+                subscription.request(1);
+                return;
             }
             area.open();
             admitted = true;
@@ -139,6 +155,15 @@ final class BodyReceiver implements Subscriber<byte[]> {
 
     private void write(byte[] chunk) {
         if (ended.get()) {
+            return;
+        }
+        if (refusal != null) {
+            drained += chunk.length;
+            if (drained > expectedLength) {
+                fail(refusal);
+                return;
+            }
+            subscription.request(1);
             return;
         }
         try {
@@ -201,6 +226,10 @@ final class BodyReceiver implements Subscriber<byte[]> {
 
     private void finish() {
         if (ended.get()) {
+            return;
+        }
+        if (refusal != null) {
+            fail(refusal);
             return;
         }
         try {

@@ -225,14 +225,28 @@ class RequestBodyHardeningTest {
     }
 
     @Test
-    void aManifestBodyOverTheLimitIs413BeforeItIsRead() throws Exception {
+    void aManifestBodyFarOverTheLimitIs413BeforeItIsRead() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", sidecar.port())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(head("PUT /v2/" + repo() + "/manifests/v1", Registry.MANIFEST_LIMIT + 1));
+            socket.getOutputStream().write(head("PUT /v2/" + repo() + "/manifests/v1",
+                    Registry.MANIFEST_LIMIT + BodyReceiver.DRAIN_MAX_BYTES + 1));
             socket.getOutputStream().flush();
             assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 413").contains("SIZE_INVALID");
         }
         assertThat(spoolFiles()).isEmpty();
+    }
+
+    @Test
+    void aManifestBodySlightlyOverTheLimitIsReadAndDroppedSoTheClientGetsThe413() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", sidecar.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head("PUT /v2/" + repo() + "/manifests/v1", Registry.MANIFEST_LIMIT + 1));
+            out.write(new byte[Registry.MANIFEST_LIMIT + 1]);   // a reset would fail this write or the read below
+            out.flush();
+            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 413").contains("SIZE_INVALID");
+        }
+        assertThat(spoolFiles()).as("the dropped body was never spooled").isEmpty();
     }
 
     static byte[] head(String requestLine, long contentLength) {
