@@ -53,8 +53,10 @@ class LogFormatTest {
             List<Appender<ILoggingEvent>> appenders = new ArrayList<>();
             root.iteratorForAppenders().forEachRemaining(appenders::add);
             assertThat(appenders).as("root appenders").hasSize(1);
-            assertThat(appenders.get(0).getName()).isEqualTo(format == null ? "text" : format);
             OutputStreamAppender<ILoggingEvent> appender = (OutputStreamAppender<ILoggingEvent>) appenders.get(0);
+            assertThat(appender.getEncoder().getClass().getSimpleName()).isEqualTo("json".equals(format) ? "JsonEncoder" : "PatternLayoutEncoder");
+            assertThat(context.getStatusManager().getCopyOfStatusList()).as("configuration warnings")
+                    .allMatch(status -> status.getLevel() == ch.qos.logback.core.status.Status.INFO);
             LoggingEvent event = new LoggingEvent(LogFormatTest.class.getName(), context.getLogger("ironclad.test"),
                     Level.INFO, "hello {}", null, new Object[] {"operator"});
             event.setThreadName("main");
