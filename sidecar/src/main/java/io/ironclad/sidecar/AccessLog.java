@@ -65,7 +65,7 @@ final class AccessLog {
         Started started = request.getAttribute(STARTED, Started.class).orElseGet(() -> new Started(Instant.now(), System.nanoTime()));
         long millis = (System.nanoTime() - started.nanos()) / 1_000_000;
         LOG.info("{} - {} [{}] \"{} {} {}\" {} {} \"{}\" \"{}\" {}",
-                client(request), request.getAttribute(Caller.NAME_ATTRIBUTE, String.class).orElse("-"),
+                client(request), escaped(request.getAttribute(Caller.NAME_ATTRIBUTE, String.class).orElse("-")),
                 TIME.format(OffsetDateTime.ofInstant(started.at(), ZoneId.systemDefault())),
                 escaped(request.getMethodName()), escaped(target(request)), request.getHttpVersion().name().replace("HTTP_", "HTTP/").replace('_', '.'),
                 response.code(), bytes(request, response),
