@@ -17,6 +17,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -30,11 +31,11 @@ class AccessLogTest {
 
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger logger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
-    private Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeEach
-    void capture() throws Exception {
-        dir = Files.createTempDirectory("ironclad-access-log");
+    void capture() {
         log.start();
         logger.addAppender(log);
     }

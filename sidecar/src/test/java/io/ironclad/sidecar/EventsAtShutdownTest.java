@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ironclad.consistency.ConsistencyEvent;
 import io.ironclad.driver.memory.InMemoryDrivers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Consistency events still queued for the database when the sidecar shuts down are written
@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
 class EventsAtShutdownTest {
 
     @Test
-    void eventsQueuedAtShutdownAreInTheDatabaseAfterARestart() throws Exception {
-        Path dir = Files.createTempDirectory("ironclad-events-shutdown");
+    void eventsQueuedAtShutdownAreInTheDatabaseAfterARestart(@TempDir Path dir) throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("metadata").toAbsolutePath();
         List<String> keys = new ArrayList<>();
         try (Sidecar sidecar = new Sidecar(url, InMemoryDrivers.create(), dir.resolve("data"))) {

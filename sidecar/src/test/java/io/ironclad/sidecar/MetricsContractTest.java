@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every metric that the shipped Grafana dashboard ({@code ops/grafana}) and Prometheus alert
@@ -60,9 +61,9 @@ class MetricsContractTest {
      * exception other than {@code HttpStatusException} as {@code status="500"}; this pins the fix.
      */
     @Test
-    void refusalsAreCountedWithTheStatusAnswered() throws Exception {
+    void refusalsAreCountedWithTheStatusAnswered(@TempDir Path dir) throws Exception {
         String db = "jdbc:h2:mem:metrics-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        try (Sidecar sidecar = new Sidecar(db, InMemoryDrivers.create(), Files.createTempDirectory("ironclad-metrics"))) {
+        try (Sidecar sidecar = new Sidecar(db, InMemoryDrivers.create(), dir)) {
             String unknown = Oci.digest("never pushed".getBytes(StandardCharsets.UTF_8));
             assertThat(Oci.head(sidecar, "/v2/metrics/app/blobs/" + unknown).statusCode()).isEqualTo(404);
             assertThat(Oci.putManifest(sidecar, "metrics/app", "v1", "application/vnd.oci.image.manifest.v1+json",
