@@ -36,12 +36,15 @@ public final class Application {
         return System.getProperty("ironclad.data-dir", System.getenv("IRONCLAD_DATA_DIR"));
     }
 
+    /** H2 must not close itself at JVM exit before the context has flushed the events (see application.yml). */
+    static final String H2_OPTIONS = ";DB_CLOSE_ON_EXIT=FALSE";
+
     /** The embedded database follows the data directory unless a database is configured. */
     static Map<String, Object> embeddedDatabase(String dataDir) {
         boolean databaseConfigured = System.getenv("IRONCLAD_DB_URL") != null || System.getProperty("datasources.default.url") != null;
         if (dataDir == null || databaseConfigured) {
             return Map.of();
         }
-        return Map.of("datasources.default.url", "jdbc:h2:file:" + Path.of(dataDir).toAbsolutePath() + "/metadata");
+        return Map.of("datasources.default.url", "jdbc:h2:file:" + Path.of(dataDir).toAbsolutePath() + "/metadata" + H2_OPTIONS);
     }
 }

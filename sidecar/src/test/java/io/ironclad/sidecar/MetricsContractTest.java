@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every metric that the shipped Grafana dashboard ({@code ops/grafana}) and Prometheus alert
@@ -50,6 +51,35 @@ class MetricsContractTest {
                 assertThat(scrape).as("/prometheus exports %s", metric).containsPattern("(?m)^" + metric + "[{ ]");
             }
         }
+    }
+
+    /**
+     * Refusals answered by the error handler are counted with the status answered: a HEAD of an
+     * unknown blob (which clients send before every push) is a 404 and a bad manifest a 400, so
+     * the {@code IroncladServerErrors} rule, which counts {@code status=~"5.."}, stays quiet.
+     * Micronaut Micrometer before 5.13 tagged every response an exception handler made from an
+     * exception other than {@code HttpStatusException} as {@code status="500"}; this pins the fix.
+     */
+    @Test
+    void refusalsAreCountedWithTheStatusAnswered(@TempDir Path dir) throws Exception {
+        String db = "jdbc:h2:mem:metrics-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        try (Sidecar sidecar = new Sidecar(db, InMemoryDrivers.create(), dir)) {
+            String unknown = Oci.digest("never pushed".getBytes(StandardCharsets.UTF_8));
+            assertThat(Oci.head(sidecar, "/v2/metrics/app/blobs/" + unknown).statusCode()).isEqualTo(404);
+            assertThat(Oci.putManifest(sidecar, "metrics/app", "v1", "application/vnd.oci.image.manifest.v1+json",
+                    "{not json".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
+
+            String scrape = Oci.body(sidecar.send(sidecar.request("/prometheus").header("Accept", "text/plain").GET()));
+            assertThat(requestCounts(scrape, "HEAD")).as("HEAD counts").anyMatch(l -> l.contains("status=\"404\""))
+                    .noneMatch(l -> l.contains("status=\"5"));
+            assertThat(requestCounts(scrape, "PUT")).as("PUT counts").anyMatch(l -> l.contains("status=\"400\""))
+                    .noneMatch(l -> l.contains("status=\"5"));
+        }
+    }
+
+    private static java.util.List<String> requestCounts(String scrape, String method) {
+        return scrape.lines().filter(l -> l.startsWith("http_server_requests_seconds_count{"))
+                .filter(l -> l.contains("method=\"" + method + "\"")).toList();
     }
 
     private static Set<String> metricsIn(String text) {

@@ -60,6 +60,7 @@ final class AuthFilter {
             events.refused(request, requirement, e.getMessage());
             return unauthorized(request, access.challenge(requirement, "invalid_token"), e.getMessage());
         }
+        named(request, caller);
         // an anonymous caller with no rights at all must log in even for /v2/, which needs no scope
         boolean loggedIn = !caller.anonymous() || caller.grants() != Grants.NONE;
         boolean granted = loggedIn && requirement.checked().stream().allMatch(caller.grants()::allows);
@@ -82,11 +83,19 @@ final class AuthFilter {
     private void adminPrincipal(HttpRequest<?> request) {
         try {
             Caller caller = access.identify(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+            named(request, caller);
             if (caller.grants().allows(Scope.ADMIN)) {
                 principal(request, caller);
             }
         } catch (AccessControl.Unauthenticated e) {
             // an open endpoint: bad credentials only mean no details
+        }
+    }
+
+    /** Names the authenticated caller for the access log (the principal is set for admins only). */
+    private static void named(HttpRequest<?> request, Caller caller) {
+        if (!caller.anonymous()) {
+            request.setAttribute(Caller.NAME_ATTRIBUTE, caller.name());
         }
     }
 
