@@ -356,7 +356,7 @@ abstract class AbstractRegistryApiTest {
     void aCollectionLeftUnderWayIsFinishedByTheNextRunEvenWithAPushWaitingOnIt() throws Exception {
         Digest d = pushedThenUnlinked(repo(), bytes(800));
         Metadata metadata = sidecar.bean(Metadata.class);
-        assertThat(metadata.markCollecting(d, Instant.now(), Instant.now())).isTrue();   // a collector died here
+        assertThat(metadata.markCollecting(d, Instant.now().plusSeconds(1), Instant.now())).isTrue();   // a collector died here (its cut-off past the blob's creation, even within one millisecond)
         String waiting = metadata.beginBlobWrite(d);   // a push waits for it: it must not hold the collection up
 
         sidecar.bean(BlobCollector.class).collect();
