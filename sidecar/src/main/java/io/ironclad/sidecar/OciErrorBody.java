@@ -18,13 +18,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * store keys; the correlation id is also in the log line that has those, so an operator can
  * match a client's report to it.
  */
-final class OciErrorBody {
+public final class OciErrorBody {
 
     private OciErrorBody() {
     }
 
     /** A fresh id for one failed request: 16 hex digits, unique enough to grep a log for. */
-    static String newCorrelationId() {
+    public static String newCorrelationId() {
         return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
@@ -33,7 +33,7 @@ final class OciErrorBody {
      * {@code Connection: close} on methods with a body: an error may be answered before the body
      * was read to its end, and the unread rest must not be taken for the client's next request.
      */
-    static <T> MutableHttpResponse<T> apply(MutableHttpResponse<T> response, HttpRequest<?> request, ObjectMapper json,
+    public static <T> MutableHttpResponse<T> apply(MutableHttpResponse<T> response, HttpRequest<?> request, ObjectMapper json,
             String code, String message, String correlationId) {
         response.header("Cache-Control", "no-store");
         HttpMethod method = request.getMethod();

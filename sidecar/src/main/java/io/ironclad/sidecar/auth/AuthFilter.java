@@ -1,5 +1,7 @@
 package io.ironclad.sidecar.auth;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ironclad.sidecar.OciErrorBody;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpAttributes;
 import io.micronaut.http.HttpHeaders;
@@ -7,7 +9,6 @@ import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
@@ -30,10 +31,12 @@ final class AuthFilter {
 
     private final AccessControl access;
     private final AuthEvents events;
+    private final ObjectMapper json;
 
-    AuthFilter(AccessControl access, AuthEvents events) {
+    AuthFilter(AccessControl access, AuthEvents events, ObjectMapper json) {
         this.access = access;
         this.events = events;
+        this.json = json;
     }
 
     @RequestFilter
@@ -50,7 +53,7 @@ final class AuthFilter {
         }
         if (!access.deleteEnabled() && request.getMethod() == HttpMethod.DELETE
                 && requirement.checked().stream().anyMatch(s -> s.actions().contains(Scope.DELETE))) {
-            return OciErrors.response(request, HttpStatus.METHOD_NOT_ALLOWED, "UNSUPPORTED",
+            return error(request, HttpStatus.METHOD_NOT_ALLOWED, "UNSUPPORTED",
                     "deletes are disabled (ironclad.delete.enabled=false)");
         }
         Caller caller;
@@ -76,7 +79,7 @@ final class AuthFilter {
             String error = caller.anonymous() ? null : "insufficient_scope";
             return unauthorized(request, access.challenge(requirement, error), "authentication required");
         }
-        return OciErrors.response(request, HttpStatus.FORBIDDEN, "DENIED", "requested access to the resource is denied");
+        return error(request, HttpStatus.FORBIDDEN, "DENIED", "requested access to the resource is denied");
     }
 
     /** Health details are shown to admins only ({@code details-visible: AUTHENTICATED} and a principal only for them). */
@@ -104,41 +107,13 @@ final class AuthFilter {
         request.setAttribute(HttpAttributes.PRINCIPAL, (Principal) () -> name);
     }
 
-    private static MutableHttpResponse<?> unauthorized(HttpRequest<?> request, String challenge, String detail) {
-        return OciErrors.response(request, HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", detail)
+    private MutableHttpResponse<?> unauthorized(HttpRequest<?> request, String challenge, String detail) {
+        return error(request, HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", detail)
                 .header(HttpHeaders.WWW_AUTHENTICATE, challenge);
     }
 
-    /** The OCI error bodies this package answers with (the registry's own handler is not reachable from a filter). */
-    static final class OciErrors {
-        private OciErrors() {
-        }
-
-        static MutableHttpResponse<?> response(HttpRequest<?> request, HttpStatus status, String code, String message) {
-            MutableHttpResponse<?> response = HttpResponse.status(status).header("Cache-Control", "no-store");
-            HttpMethod method = request.getMethod();
-            if (method == HttpMethod.PATCH || method == HttpMethod.PUT || method == HttpMethod.POST) {
-                response.header(HttpHeaders.CONNECTION, "close"); // the body was not read: it must not be taken for a request
-            }
-            if (method == HttpMethod.HEAD) {
-                return response;
-            }
-            String body = "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + json(message) + "\"}]}";
-            return response.body(body).contentType(MediaType.APPLICATION_JSON_TYPE);
-        }
-
-        private static String json(String text) {
-            StringBuilder out = new StringBuilder();
-            for (char c : text.toCharArray()) {
-                if (c == '"' || c == '\\') {
-                    out.append('\\').append(c);
-                } else if (c < 0x20) {
-                    out.append(String.format("\\u%04x", (int) c));
-                } else {
-                    out.append(c);
-                }
-            }
-            return out.toString();
-        }
+    /** An error answer of the one shape every refusal has ({@link OciErrorBody}). */
+    private MutableHttpResponse<?> error(HttpRequest<?> request, HttpStatus status, String code, String message) {
+        return OciErrorBody.apply(HttpResponse.status(status), request, json, code, message, OciErrorBody.newCorrelationId());
     }
 }
