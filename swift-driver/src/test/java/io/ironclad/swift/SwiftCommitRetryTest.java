@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * is made of, which left the blob unreadable (409) for good. Cancelling spares segments that
  * make up a stored object in every other way too.
  */
+@Tag("integration")
 class SwiftCommitRetryTest {
 
     private static final String CONTAINER = "commit-retry";

@@ -1,0 +1,76 @@
+package io.ironclad.sidecar.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering the README's architecture section promises, checked on the compiled main classes
+ * of every module on the sidecar's class path: data flows sidecar → consistency → driver, and no
+ * layer reaches up. A rule here fails the build, so a shortcut across layers is a visible change
+ * to this file, not a quiet import.
+ */
+class LayeringTest {
+
+    private static final String DRIVER_API = "io.ironclad.driver..";
+    private static final String CONSISTENCY = "io.ironclad.consistency..";
+    private static final String SIDECAR = "io.ironclad.sidecar..";
+    private static final String[] DRIVERS = {"io.ironclad.swift..", "io.ironclad.s3.."};
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.ironclad");
+    }
+
+    @Test
+    void theDriverSpiKnowsNoImplementationAndNoUpperLayer() {
+        noClasses().that().resideInAPackage(DRIVER_API)
+                .should().dependOnClassesThat().resideInAnyPackage(CONSISTENCY, SIDECAR, DRIVERS[0], DRIVERS[1])
+                .check(classes);
+    }
+
+    @Test
+    void driversKnowNeitherTheConsistencyLayerNorTheSidecar() {
+        noClasses().that().resideInAnyPackage(DRIVERS)
+                .should().dependOnClassesThat().resideInAnyPackage(CONSISTENCY, SIDECAR)
+                .check(classes);
+    }
+
+    @Test
+    void driversDoNotKnowEachOther() {
+        noClasses().that().resideInAPackage(DRIVERS[0])
+                .should().dependOnClassesThat().resideInAPackage(DRIVERS[1]).check(classes);
+        noClasses().that().resideInAPackage(DRIVERS[1])
+                .should().dependOnClassesThat().resideInAPackage(DRIVERS[0]).check(classes);
+    }
+
+    @Test
+    void theConsistencyLayerKnowsNoRegistryNoHttpAndNoConcreteDriver() {
+        noClasses().that().resideInAPackage(CONSISTENCY)
+                .should().dependOnClassesThat()
+                .resideInAnyPackage(SIDECAR, DRIVERS[0], DRIVERS[1], "io.micronaut..", "java.net.http..")
+                .check(classes);
+    }
+
+    @Test
+    void belowTheSidecarNothingTouchesSql() {
+        noClasses().that().resideInAnyPackage(DRIVER_API, CONSISTENCY, DRIVERS[0], DRIVERS[1])
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..")
+                .check(classes);
+    }
+
+    @Test
+    void authenticationKnowsNoStorage() {
+        noClasses().that().resideInAPackage("io.ironclad.sidecar.auth..")
+                .should().dependOnClassesThat().resideInAnyPackage(DRIVER_API, CONSISTENCY, DRIVERS[0], DRIVERS[1])
+                .check(classes);
+    }
+}
