@@ -1,5 +1,6 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.driver.ForwardingStorageDriver;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.cli.Backends;
@@ -44,7 +45,12 @@ final class ServerBackends implements Backends {
 
     @Override
     public StorageDriver driver(Map<String, Object> overrides) {
-        return new KeptOpenDriver(driver);
+        return new ForwardingStorageDriver(driver) {
+            @Override
+            public void close() {
+                // the server's driver, lent to the command: closed with the server's context
+            }
+        };
     }
 
     @Override

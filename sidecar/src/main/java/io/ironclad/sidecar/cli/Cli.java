@@ -33,7 +33,12 @@ public final class Cli {
         line.setCaseInsensitiveEnumValuesAllowed(true);
         line.setParameterExceptionHandler((e, arguments) -> {
             CommandLine failed = e.getCommandLine();
-            failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            String message = e.getMessage();
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !failed.getSubcommands().isEmpty()
+                    && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+                message = "unknown command '" + unmatched.getUnmatched().get(0) + "'";
+            }
+            failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + message);
             failed.getErr().println("see '" + failed.getCommandSpec().qualifiedName() + " --help'");
             return CliException.USAGE;
         });
