@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real jar serving on the default embedded H2 database ({@code serve --port P --data-dir D}),
+ * The real jar serving on the default embedded H2 database ({@code serve --port P --data-dir D --config F}),
  * and the operator commands run beside it on the same data directory: they find the server
  * through {@code D/server.json} and run on it through the admin API, where opening the database
  * directly fails because the server holds it. A second server on the same port or data directory
@@ -38,7 +39,9 @@ class AdminWhileRunningJarTest {
     void gcAndVerifyRunOnTheServingJarThroughItsAdminApi() throws Exception {
         int port = IroncladJar.freePort();
         Path data = temp.resolve("data");
-        Process server = jar.serve(port, temp.resolve("serve.log"), "--data-dir", data.toString(), "--set", "ironclad.delete.enabled=true");
+        // deletes are off by default: the DELETE below only works if --config was read
+        Path config = Files.writeString(temp.resolve("my.yml"), "ironclad:\n  delete:\n    enabled: true\n");
+        Process server = jar.serve(port, temp.resolve("serve.log"), "--data-dir", data.toString(), "--config", config.toString());
         try {
             assertThat(data.resolve("metadata.mv.db")).as("the H2 database follows --data-dir").isRegularFile();
             assertThat(data.resolve("server.json")).isRegularFile();
@@ -95,6 +98,8 @@ class AdminWhileRunningJarTest {
             IroncladJar.stop(server);
         }
         assertThat(data.resolve("server.json")).as("removed at shutdown").doesNotExist();
+        assertThat(Files.readString(temp.resolve("serve.log"))).as("Flyway knows the bundled H2").doesNotContain("Flyway upgrade recommended")
+                .doesNotContain("\tat ");
         IroncladJar.Run afterwards = jar.run("gc", "--data-dir", data.toString(), "--dry-run");
         assertThat(afterwards.exitCode()).as(afterwards.err()).isZero();
         assertThat(afterwards.err()).as("no server: direct access").doesNotContain("running on the server");
