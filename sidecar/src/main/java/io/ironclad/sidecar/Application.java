@@ -1,13 +1,12 @@
 package io.ironclad.sidecar;
 
 import io.ironclad.sidecar.cli.Cli;
-import io.micronaut.runtime.Micronaut;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Entry point: {@code serve} (the default) runs the registry sidecar; {@code verify},
- * {@code backfill} and {@code gc} are the operator commands ({@link Cli}).
+ * Entry point: the {@code ironclad} command line ({@link Cli}): {@code serve} (the default) runs
+ * the registry sidecar; {@code verify}, {@code backfill} and {@code gc} are the operator commands.
  */
 public final class Application {
 
@@ -15,20 +14,16 @@ public final class Application {
     }
 
     public static void main(String[] args) {
-        String verb = args.length == 0 ? "serve" : args[0];
-        if (Cli.VERBS.contains(verb)) {
-            // before anything logs: stdout is reserved for the command's JSON summary
+        if (args.length > 0 && !args[0].equals("serve")) {
+            // before anything logs: stdout is reserved for the command's JSON summary (or help)
             System.setProperty("logback.configurationFile", System.getProperty("logback.configurationFile", "logback-cli.xml"));
-            System.exit(Cli.run(args, new CliBackends(), System.out, System.err, System.console() != null));
         }
-        if (!verb.equals("serve")) {
-            System.err.println("unknown command '" + verb + "'");
-            System.err.println(Cli.USAGE);
-            System.exit(2);
+        CliBackends backends = new CliBackends();
+        int code = Cli.run(args, backends, System.out, System.err, System.console() != null);
+        if (code != 0 || !backends.served()) {
+            System.exit(code);
         }
-        Micronaut micronaut = Micronaut.build(args).mainClass(Application.class).banner(false);
-        micronaut.properties(embeddedDatabase(dataDirFromEnvironment()));
-        micronaut.start();
+        // a served sidecar returns once its shutdown hook has stopped it; System.exit here would wait on that hook forever
     }
 
     /** {@code ironclad.data-dir} from {@code -D} or the environment, null when neither sets it. */

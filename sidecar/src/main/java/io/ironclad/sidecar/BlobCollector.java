@@ -49,6 +49,11 @@ final class BlobCollector {
 
     /** Collects now, as long as this replica leads {@link Job#BLOB_GC}; returns how many blobs it deleted. */
     int collect() {
+        return collect(grace);
+    }
+
+    /** {@link #collect()} with another grace period: an operator's {@code gc --grace-period} run on the server. */
+    int collect(Duration grace) {
         Instant now = Instant.now();
         int stale = metadata.deleteBlobWritesBefore(now.minus(staleIntent));
         if (stale > 0) {
@@ -71,7 +76,7 @@ final class BlobCollector {
                 continue;
             }
             try (DigestLock held = lock.get()) {
-                if (collect(blob, now)) {
+                if (collect(blob, now, grace)) {
                     deleted++;
                 }
             } catch (StorageException | RuntimeException e) {
@@ -81,10 +86,10 @@ final class BlobCollector {
         if (deleted > 0 || locked > 0) {
             LOG.info("collected {} unreferenced blobs older than {}; {} left for later (digest lock not granted)", deleted, grace, locked);
         }
-        return deleted + collectOrphans(now);
+        return deleted + collectOrphans(now, grace);
     }
 
-    private int collectOrphans(Instant now) {
+    private int collectOrphans(Instant now, Duration grace) {
         try {
             return orphans.collect(now.minus(grace), now.minus(staleIntent));
         } catch (StorageException | RuntimeException e) {
@@ -97,7 +102,7 @@ final class BlobCollector {
      * Marks the blob collecting (pushes wait from then on), deletes its bytes, then its row. A
      * failed delete clears the mark: the bytes may still be there for a push to find.
      */
-    private boolean collect(Metadata.BlobRow blob, Instant now) throws StorageException {
+    private boolean collect(Metadata.BlobRow blob, Instant now, Duration grace) throws StorageException {
         if (!metadata.markCollecting(blob.digest(), now.minus(grace), now.minus(staleIntent))) {
             return false;   // linked again, or a push is storing it
         }

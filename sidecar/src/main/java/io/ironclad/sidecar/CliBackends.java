@@ -5,26 +5,25 @@ import io.ironclad.driver.ListRequest;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
+import io.ironclad.sidecar.admin.ServerFile;
 import io.ironclad.sidecar.cli.Backends;
 import io.ironclad.sidecar.cli.CliException;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
-import java.net.ConnectException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -34,8 +33,7 @@ import javax.sql.DataSource;
  */
 final class CliBackends implements Backends {
 
-    private static final String CONFIG_FILES = "micronaut.config.files";
-    private static final int MAX_COLLECT_ROUNDS = 10_000;
+    private boolean served;
 
     @Override
     public StorageDriver driver(Map<String, Object> overrides) throws CliException {
@@ -55,39 +53,25 @@ final class CliBackends implements Backends {
 
     @Override
     public GcResult collect(Map<String, Object> overrides, boolean dryRun) throws CliException {
-        try (ApplicationContext context = started(overrides)) {
-            Metadata metadata = context.getBean(Metadata.class);
+        try (ApplicationContext context = started(overrides, "gc")) {
             Duration grace = context.getProperty("ironclad.gc.grace-period", Duration.class).orElse(Duration.ofHours(24));
-            OrphanCollector orphans = context.getBean(OrphanCollector.class);
-            List<Collected> candidates = candidates(metadata, orphans, Instant.now().minus(grace));
-            if (dryRun) {
-                return new GcResult(candidates, 0);
-            }
-            BlobCollector collector = context.getBean(BlobCollector.class);
-            for (int round = 0; round < MAX_COLLECT_ROUNDS && collector.collect() > 0; round++) {
-                // each round collects up to the collector's batch; repeat until nothing is left
-            }
-            Set<String> left = new HashSet<>();
-            candidates(metadata, orphans, Instant.now().minus(grace)).forEach(blob -> left.add(blob.digest().toString()));
-            List<Collected> gone = candidates.stream().filter(blob -> !left.contains(blob.digest().toString())).toList();
-            return new GcResult(gone, (int) candidates.stream().filter(blob -> left.contains(blob.digest().toString())).count());
+            return GcRun.run(context.getBean(Metadata.class), context.getBean(OrphanCollector.class), context.getBean(BlobCollector.class),
+                    grace, dryRun);
         } catch (StorageException e) {
             throw new CliException(CliException.UNREACHABLE, "cannot list the store's blobs: " + e.getMessage(), e);
         }
     }
 
-    /** Unreferenced rows, then blob objects no row knows (orphans), both older than {@code before}. */
-    private static List<Collected> candidates(Metadata metadata, OrphanCollector orphans, Instant before) throws StorageException {
-        List<Collected> candidates = new ArrayList<>(metadata.unreferencedBlobs(before, Integer.MAX_VALUE).stream()
-                .map(CliBackends::collected).toList());
-        orphans.find(before, Integer.MAX_VALUE).forEach(o -> candidates.add(new Collected(o.digest(), o.size(), o.key().value())));
-        return candidates;
-    }
-
     @Override
     public List<Collected> repositoryBlobs(Map<String, Object> overrides, String repository) throws CliException {
-        try (ApplicationContext context = started(overrides);
-                Connection connection = context.getBean(DataSource.class).getConnection();
+        try (ApplicationContext context = started(overrides, "verify --repository")) {
+            return repositoryBlobs(context.getBean(DataSource.class), repository);
+        }
+    }
+
+    /** The blobs {@code repository} links, in key order. */
+    static List<Collected> repositoryBlobs(DataSource dataSource, String repository) throws CliException {
+        try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection.prepareStatement("SELECT b.digest, b.size, b.stored_key FROM repository_blobs r"
                         + " JOIN blobs b ON b.digest = r.digest WHERE r.repository = ?")) {
             query.setString(1, repository);
@@ -104,12 +88,33 @@ final class CliBackends implements Backends {
         }
     }
 
-    private static Collected collected(Metadata.BlobRow row) {
-        return new Collected(row.digest(), row.size(), row.storedKey());
+    @Override
+    public void serve(Map<String, Object> overrides) throws CliException {
+        Map<String, Object> properties = new HashMap<>(overrides);
+        properties.remove(CONFIG_FILES);
+        String dataDir = (String) properties.getOrDefault("ironclad.data-dir", Application.dataDirFromEnvironment());
+        Application.embeddedDatabase(dataDir).forEach(properties::putIfAbsent);
+        useConfigFiles(overrides);
+        served = true;
+        Serving.run(ApplicationContext.builder().mainClass(Application.class).properties(properties).banner(false));
+    }
+
+    /** Whether {@link #serve} ran: then the process ends when the server's threads do, not by an exit code. */
+    boolean served() {
+        return served;
+    }
+
+    @Override
+    public Optional<URI> runningServer(Map<String, Object> overrides) throws CliException {
+        try (ApplicationContext context = context(overrides)) {
+            Environment environment = context.getEnvironment().start();
+            Path dataDir = Path.of(environment.getProperty("ironclad.data-dir", String.class).orElse("./data"));
+            return ServerFile.read(dataDir);
+        }
     }
 
     /** The whole context (database, store, collector), its HTTP server not started. */
-    private static ApplicationContext started(Map<String, Object> overrides) throws CliException {
+    private static ApplicationContext started(Map<String, Object> overrides, String command) throws CliException {
         Map<String, Object> properties = new HashMap<>(overrides);
         properties.remove(CONFIG_FILES);
         properties.put(CommandScheduler.PROPERTY, "true");
@@ -119,10 +124,9 @@ final class CliBackends implements Backends {
         try {
             return ApplicationContext.builder().properties(properties).banner(false).start();
         } catch (RuntimeException e) {
-            Throwable root = rootCause(e);
-            int code = root instanceof SQLException || root instanceof ConnectException || root instanceof StorageException
-                    ? CliException.UNREACHABLE : CliException.USAGE;
-            throw new CliException(code, "cannot start the collector's database and store: " + root.getMessage(), e);
+            StartupFailure failure = StartupFailure.of(e);
+            throw new CliException(failure.exitCode(), "cannot open the database and store for " + command + ": " + failure.cause()
+                    + (failure.locked() ? " (a running sidecar holds it: run the command with --server URL, or stop the server)" : ""), e);
         }
     }
 

@@ -2,8 +2,10 @@ package io.ironclad.sidecar.cli;
 
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.StorageDriver;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the operator commands need from the sidecar's configuration: the store and the collector,
@@ -11,6 +13,31 @@ import java.util.Map;
  * config file), with {@code overrides} from command-line flags on top.
  */
 public interface Backends {
+
+    /** The override key {@code --config FILE} sets; it works as {@code -Dmicronaut.config.files=FILE}. */
+    String CONFIG_FILES = "micronaut.config.files";
+
+    /**
+     * Starts the sidecar (HTTP server and all) with {@code overrides} on top of its settings and
+     * returns once it has stopped.
+     *
+     * @throws CliException when it cannot start: {@link CliException#UNREACHABLE} for a database
+     *     or store that cannot be reached or is locked by another process, {@link CliException#USAGE}
+     *     for anything else (bad configuration, port in use); the message is the one-line cause
+     */
+    default void serve(Map<String, Object> overrides) throws CliException {
+        throw CliException.usage("serve is not available here");
+    }
+
+    /**
+     * The admin URL of a sidecar running on the configured data directory whose database the
+     * commands cannot open beside it (the embedded H2 file), if one runs.
+     *
+     * @throws CliException {@link CliException#USAGE} for a malformed setting
+     */
+    default Optional<URI> runningServer(Map<String, Object> overrides) throws CliException {
+        return Optional.empty();
+    }
 
     /**
      * The configured storage driver, its connection checked; the caller closes it.

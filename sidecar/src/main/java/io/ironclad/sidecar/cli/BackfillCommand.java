@@ -9,10 +9,18 @@ import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code backfill}: gives legacy blobs (no integrity metadata) their {@code ironclad-*} metadata
@@ -20,25 +28,53 @@ import java.util.Set;
  * only a blob whose content matches the digest in its key is stamped, and only the version that
  * was hashed (the driver's update is conditional on its etag). Existing metadata is kept.
  */
-final class BackfillCommand {
+@Command(name = "backfill", sortOptions = false, usageHelpAutoWidth = true,
+        description = "Give legacy blobs (no integrity metadata) Ironclad's metadata in place, after checking their content.")
+final class BackfillCommand implements Callable<Integer> {
 
-    static final Set<String> SWITCHES = Set.of("dry-run", "fresh");
+    @ParentCommand
+    IroncladCommand root;
 
-    private BackfillCommand() {
-    }
+    @Mixin
+    HelpFlag help;
 
-    static int run(Options options, Backends backends, Io io) throws CliException {
-        Walk walk = StoreWalks.walk("backfill", options);
-        boolean dryRun = options.has("dry-run");
-        ReadOptions reads = StoreWalks.reads(options);
-        try (StorageDriver driver = backends.driver(options.overrides())) {
+    @Mixin
+    WalkFlags walkFlags;
+
+    @Option(names = "--dry-run", description = "change nothing; report what would be stamped")
+    boolean dryRun;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the JSON summary to FILE instead of stdout")
+    Path report;
+
+    @Mixin
+    ServerFlags server;
+
+    @Mixin
+    StoreFlags store;
+
+    @Override
+    public Integer call() throws CliException {
+        Backends backends = root.backends();
+        Optional<URI> remote = server.target(store, backends);
+        if (remote.isPresent()) {
+            List<String> args = new ArrayList<>(walkFlags.serverArgs());
+            if (dryRun) {
+                args.add("--dry-run");
+            }
+            return new RemoteRun(remote.get()).run("backfill", args, Optional.ofNullable(report), root.io());
+        }
+        Walk walk = walkFlags.walk("backfill");
+        ReadOptions reads = walkFlags.reads();
+        Map<String, Object> overrides = store.overrides();
+        try (StorageDriver driver = backends.driver(overrides)) {
             if (!dryRun && !driver.capabilities().has(Capability.METADATA_UPDATE)) {
                 throw CliException.usage("the " + driver.name() + " driver cannot update metadata in place; backfill needs it");
             }
-            Scope scope = StoreWalks.scope(driver, options, backends);
+            Scope scope = walkFlags.scope(driver, backends, overrides);
             long started = System.nanoTime();
             Walk.Walked walked = walk.run(scope, blob -> backfill(driver, blob, reads, dryRun),
-                    new Progress(io.terminal(), dryRun ? "backfill (dry run)" : "backfill"));
+                    new Progress(root.io().terminal(), dryRun ? "backfill (dry run)" : "backfill"));
             Tally tally = walked.tally();
             Map<String, Object> summary = Report.walkSummary("backfill", scope, driver.name(), walked, (System.nanoTime() - started) / 1e9);
             summary.put("dryRun", dryRun);
@@ -48,7 +84,7 @@ final class BackfillCommand {
             summary.put("metadataMismatch", tally.count(Outcome.METADATA_MISMATCH));
             summary.put("errors", tally.count(Outcome.ERROR));
             summary.put("problems", tally.problems());
-            Report.write(summary, options.path("report"), io.out());
+            Report.write(summary, Optional.ofNullable(report), root.io().out());
             return tally.anyBad() ? 1 : 0;
         }
     }

@@ -1,59 +1,60 @@
 package io.ironclad.sidecar.cli;
 
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
+import java.io.PrintWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
- * The operator commands on the sidecar's jar: {@code verify}, {@code backfill}, {@code gc}. Exit
- * codes: 0 all good, 1 bad blobs found (or blobs not collected), 2 usage or configuration error,
- * 3 store or database unreachable.
+ * Runs a command line through picocli ({@link IroncladCommand} and its subcommands). Exit codes:
+ * 0 all good (and {@code --help}), 1 bad blobs found (or blobs not collected), 2 usage or
+ * configuration error, 3 store, database or server unreachable. A failure is one line on stderr
+ * naming the command; its stack trace is logged at debug level only.
  */
 public final class Cli {
 
-    /** The verbs this class runs. */
-    public static final Set<String> VERBS = Set.of("verify", "backfill", "gc");
-
-    public static final String USAGE = """
-            usage: ironclad serve [micronaut options]
-                   ironclad verify   [--prefix P | --repository NAME] [--quarantine] [--checkpoint FILE] [--report FILE]
-                                     [--parallel N] [--page-size N] [--fresh] [store flags]
-                   ironclad backfill [--prefix P | --repository NAME] [--dry-run] [--checkpoint FILE] [--report FILE]
-                                     [--parallel N] [--page-size N] [--fresh] [store flags]
-                   ironclad gc       [--dry-run] [--grace-period DURATION] [--report FILE] [store flags]
-            store flags (override the sidecar's ironclad.* settings from the environment and -D):
-                   --config FILE  --driver TYPE  --container NAME  --bucket NAME  --data-dir DIR  --set KEY=VALUE
-            exit codes: 0 all good, 1 bad objects found, 2 usage error, 3 backend unreachable""";
+    private static final Logger LOG = LoggerFactory.getLogger(Cli.class);
 
     private Cli() {
     }
 
-    /** Runs {@code args} (verb first) and returns the exit code; never calls {@link System#exit}. */
+    /** Runs {@code args} (the command first; none means {@code serve}) and returns the exit code; never calls {@link System#exit}. */
     public static int run(String[] args, Backends backends, PrintStream out, PrintStream err, boolean terminal) {
-        if (args.length == 0 || !VERBS.contains(args[0])) {
-            err.println(args.length == 0 ? "no command given" : "unknown command '" + args[0] + "'");
-            err.println(USAGE);
-            return CliException.USAGE;
-        }
-        List<String> rest = Arrays.asList(args).subList(1, args.length);
-        if (rest.contains("--help") || rest.contains("-h")) {
-            out.println(USAGE);
-            return 0;
-        }
-        Io io = new Io(out, err, terminal ? err : null);
-        try {
-            return switch (args[0]) {
-                case "verify" -> VerifyCommand.run(Options.parse(rest, StoreWalks.VALUED, VerifyCommand.SWITCHES), backends, io);
-                case "backfill" -> BackfillCommand.run(Options.parse(rest, StoreWalks.VALUED, BackfillCommand.SWITCHES), backends, io);
-                default -> GcCommand.run(Options.parse(rest, GcCommand.VALUED, GcCommand.SWITCHES), backends, io);
-            };
-        } catch (CliException e) {
-            err.println("ironclad " + args[0] + ": " + e.getMessage());
-            if (e.exitCode() == CliException.USAGE) {
-                err.println(USAGE);
+        CommandLine line = commandLine(backends, new Io(out, err, terminal ? err : null));
+        return line.execute(args.length == 0 ? new String[] {"serve"} : args);
+    }
+
+    /** The command tree with its error handling; {@code io} receives help (stdout), errors (stderr) and the summaries. */
+    static CommandLine commandLine(Backends backends, Io io) {
+        CommandLine line = new CommandLine(new IroncladCommand(backends, io));
+        line.setOut(new PrintWriter(io.out(), true));
+        line.setErr(new PrintWriter(io.err(), true));
+        line.setCaseInsensitiveEnumValuesAllowed(true);
+        line.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine failed = e.getCommandLine();
+            String message = e.getMessage();
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !failed.getSubcommands().isEmpty()
+                    && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+                message = "unknown command '" + unmatched.getUnmatched().get(0) + "'";
             }
-            return e.exitCode();
-        }
+            failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + message);
+            failed.getErr().println("see '" + failed.getCommandSpec().qualifiedName() + " --help'");
+            return CliException.USAGE;
+        });
+        line.setExecutionExceptionHandler((e, failed, parsed) -> {
+            String command = failed.getCommandSpec().qualifiedName();
+            LOG.debug("{} failed", command, e);
+            if (e instanceof CliException cli) {
+                failed.getErr().println(command + ": " + cli.getMessage());
+                if (cli.exitCode() == CliException.USAGE && cli.getCause() == null) {
+                    failed.getErr().println("see '" + command + " --help'");
+                }
+                return cli.exitCode();
+            }
+            failed.getErr().println(command + ": unexpected failure: " + e);
+            return CliException.USAGE;
+        });
+        return line;
     }
 }

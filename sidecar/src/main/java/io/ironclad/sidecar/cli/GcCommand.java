@@ -1,26 +1,66 @@
 package io.ironclad.sidecar.cli;
 
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code gc}: the sidecar's blob collector once, on demand, against the configured database and
- * store; with {@code --dry-run} it lists what would be collected and deletes nothing.
+ * store (or on a running server); with {@code --dry-run} it lists what would be collected and
+ * deletes nothing.
  */
-final class GcCommand {
+@Command(name = "gc", sortOptions = false, usageHelpAutoWidth = true,
+        description = "Run the blob collector once: unreferenced blobs and orphaned blob objects older than the grace period.")
+final class GcCommand implements Callable<Integer> {
 
-    static final Set<String> VALUED = Set.of("grace-period", "report");
-    static final Set<String> SWITCHES = Set.of("dry-run");
+    @ParentCommand
+    IroncladCommand root;
 
-    private GcCommand() {
-    }
+    @Mixin
+    HelpFlag help;
 
-    static int run(Options options, Backends backends, Io io) throws CliException {
-        boolean dryRun = options.has("dry-run");
-        Map<String, Object> overrides = options.overrides();
-        options.value("grace-period").ifPresent(grace -> overrides.put("ironclad.gc.grace-period", grace));
+    @Option(names = "--dry-run", description = "delete nothing; list what would be collected")
+    boolean dryRun;
+
+    @Option(names = "--grace-period", paramLabel = "DURATION", description = "override ironclad.gc.grace-period (e.g. 0s, 1h)")
+    String gracePeriod;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the JSON summary to FILE instead of stdout")
+    Path report;
+
+    @Mixin
+    ServerFlags server;
+
+    @Mixin
+    StoreFlags store;
+
+    @Override
+    public Integer call() throws CliException {
+        Backends backends = root.backends();
+        Optional<URI> remote = server.target(store, backends);
+        if (remote.isPresent()) {
+            List<String> args = new ArrayList<>();
+            if (dryRun) {
+                args.add("--dry-run");
+            }
+            if (gracePeriod != null) {
+                args.addAll(List.of("--grace-period", gracePeriod));
+            }
+            return new RemoteRun(remote.get()).run("gc", args, Optional.ofNullable(report), root.io());
+        }
+        Map<String, Object> overrides = store.overrides();
+        if (gracePeriod != null) {
+            overrides.put("ironclad.gc.grace-period", gracePeriod);
+        }
         long started = System.nanoTime();
         Backends.GcResult result = backends.collect(overrides, dryRun);
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -30,9 +70,8 @@ final class GcCommand {
         summary.put("bytes", result.blobs().stream().mapToLong(Backends.Collected::size).sum());
         summary.put("failed", result.failed());
         summary.put("seconds", Math.round((System.nanoTime() - started) / 1e6) / 1000.0);
-        List<Map<String, Object>> blobs = result.blobs().stream().map(GcCommand::json).toList();
-        summary.put("blobs", blobs);
-        Report.write(summary, options.path("report"), io.out());
+        summary.put("blobs", result.blobs().stream().map(GcCommand::json).toList());
+        Report.write(summary, Optional.ofNullable(report), root.io().out());
         return result.failed() > 0 ? 1 : 0;
     }
 

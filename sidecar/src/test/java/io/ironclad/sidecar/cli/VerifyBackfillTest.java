@@ -223,13 +223,13 @@ class VerifyBackfillTest {
     void badArgumentsAreUsageErrors() throws Exception {
         LegacyStore store = new LegacyStore(InMemoryDrivers.create());
         assertThat(store.run("scrub").exitCode()).isEqualTo(2);
-        assertThat(store.run("scrub").stderr()).contains("unknown command 'scrub'").contains("usage:");
-        assertThat(store.run("verify", "--bogus").stderr()).contains("unknown flag '--bogus'");
+        assertThat(store.run("scrub").stderr()).contains("unknown command 'scrub'").contains("see 'ironclad --help'");
+        assertThat(store.run("verify", "--bogus").stderr()).contains("Unknown option: '--bogus'");
         assertThat(store.run("verify", "--parallel", "0").stderr()).contains("--parallel must be a whole number");
         assertThat(store.run("verify", "--prefix", "a", "--repository", "b").exitCode()).isEqualTo(2);
-        assertThat(store.run("verify", "--checkpoint").stderr()).contains("--checkpoint needs a value");
+        assertThat(store.run("verify", "--checkpoint").stderr()).contains("Missing required parameter for option '--checkpoint'");
         assertThat(store.run("backfill", "--quarantine").exitCode()).isEqualTo(2);
-        assertThat(store.run("verify", "extra").stderr()).contains("unexpected argument 'extra'");
+        assertThat(store.run("verify", "extra").stderr()).contains("Unmatched argument at index 1: 'extra'");
         assertThat(store.run("verify", "--help").exitCode()).isZero();
     }
 }
