@@ -1,19 +1,20 @@
 package io.ironclad.sidecar.cli;
 
+import io.ironclad.sidecar.cli.importer.ImportCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The operator commands on the sidecar's jar: {@code verify}, {@code backfill}, {@code gc}. Exit
+ * The operator commands on the sidecar's jar: {@code verify}, {@code backfill}, {@code gc}, {@code import}. Exit
  * codes: 0 all good, 1 bad blobs found (or blobs not collected), 2 usage or configuration error,
  * 3 store or database unreachable.
  */
 public final class Cli {
 
     /** The verbs this class runs. */
-    public static final Set<String> VERBS = Set.of("verify", "backfill", "gc");
+    public static final Set<String> VERBS = Set.of("verify", "backfill", "gc", ImportCommand.VERB);
 
     public static final String USAGE = """
             usage: ironclad serve [micronaut options]
@@ -22,6 +23,8 @@ public final class Cli {
                    ironclad backfill [--prefix P | --repository NAME] [--dry-run] [--checkpoint FILE] [--report FILE]
                                      [--parallel N] [--page-size N] [--fresh] [store flags]
                    ironclad gc       [--dry-run] [--grace-period DURATION] [--report FILE] [store flags]
+                   ironclad import   [--root PREFIX] [--checkpoint FILE] [--report FILE] [--parallel N] [--page-size N] [--fresh]
+                                     [store flags]
             store flags (override the sidecar's ironclad.* settings from the environment and -D):
                    --config FILE  --driver TYPE  --container NAME  --bucket NAME  --data-dir DIR  --set KEY=VALUE
             exit codes: 0 all good, 1 bad objects found, 2 usage error, 3 backend unreachable""";
@@ -46,6 +49,7 @@ public final class Cli {
             return switch (args[0]) {
                 case "verify" -> VerifyCommand.run(Options.parse(rest, StoreWalks.VALUED, VerifyCommand.SWITCHES), backends, io);
                 case "backfill" -> BackfillCommand.run(Options.parse(rest, StoreWalks.VALUED, BackfillCommand.SWITCHES), backends, io);
+                case ImportCommand.VERB -> ImportCommand.run(ImportFlags.options(rest), backends, io);
                 default -> GcCommand.run(Options.parse(rest, GcCommand.VALUED, GcCommand.SWITCHES), backends, io);
             };
         } catch (CliException e) {
