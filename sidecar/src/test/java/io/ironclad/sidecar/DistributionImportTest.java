@@ -119,6 +119,7 @@ class DistributionImportTest {
         String[] flags = DockerRegistryStoreOpsTest.concat(store.flags(), "--data-dir", data.toString(),
                 "--checkpoint", temp.resolve("import.ckpt").toString());
         DockerRegistryStoreOpsTest.Run first = DockerRegistryStoreOpsTest.run("import", flags);
+        System.out.printf("[import] %s: %s%n", store.peer().getClass().getSimpleName(), first.summary());
         assertThat(first.exitCode()).as(first.err() + first.summary()).isEqualTo(1);
         assertThat(first.count("corrupt")).isEqualTo(1);
         assertThat(first.problems()).extracting(p -> p.get("key")).containsExactly(store.dataKey(Digest.parse(broken.digest())).value());
