@@ -49,9 +49,13 @@ public final class ImportCommand {
             Tally tally = start.tally();
             ImportCounts counts = new ImportCounts(start.counters());
             Resumed resumed = new Resumed(tally.objects(), tally.bytes(), counts.get(Counter.MANIFESTS_IMPORTED));
-            long started = System.nanoTime();
-            walk(driver, root, scope, start, options, backends, io, tally, counts);
-            Map<String, Object> summary = summary(driver.name(), scope, tally, counts, resumed, (System.nanoTime() - started) / 1e9);
+            double seconds;
+            try (ImportTarget target = backends.importTarget(options.overrides())) {
+                long started = System.nanoTime();
+                walk(driver, target, root, scope, start, options, io, tally, counts);
+                seconds = (System.nanoTime() - started) / 1e9;
+            }
+            Map<String, Object> summary = summary(driver.name(), scope, tally, counts, resumed, seconds);
             Report.write(summary, options.report(), io.out());
             return anyLeftOut(tally, counts) ? 1 : 0;
         }
@@ -61,12 +65,13 @@ public final class ImportCommand {
     private record Resumed(long objects, long bytes, long manifests) {
     }
 
-    private static void walk(StorageDriver driver, String root, String scope, Checkpoint start, ImportOptions options,
-            Backends backends, Io io, Tally tally, ImportCounts counts) throws CliException {
+    /** Imports every repository after the checkpoint's last key; {@code seconds} of the summary are this walk's. */
+    private static void walk(StorageDriver driver, ImportTarget target, String root, String scope, Checkpoint start,
+            ImportOptions options, Io io, Tally tally, ImportCounts counts) throws CliException {
         String resume = options.checkpoint().map(file -> "; run again with --checkpoint " + file + " to continue").orElse("");
         Progress progress = new Progress(io.terminal(), VERB);
         ExecutorService pool = Executors.newFixedThreadPool(options.parallel());
-        try (ImportTarget target = backends.importTarget(options.overrides())) {
+        try {
             RepositoryImport importer = new RepositoryImport(driver, target, pool, options.fresh() ? ReadOptions.FRESH : ReadOptions.PLAIN,
                     tally, counts, progress);
             new RepositoryListing(driver, root, options.pageSize()).forEach(start.lastKey(), repository -> {
