@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Entry point: {@code serve} (the default) runs the registry sidecar; {@code verify},
+ * Entry point: {@code serve} (the default) runs the registry sidecar; {@code verify}, {@code import},
  * {@code backfill} and {@code gc} are the operator commands ({@link Cli}).
  */
 public final class Application {
