@@ -34,6 +34,7 @@ final class DistributionTree {
      * One key of a repository.
      *
      * @param repository the repository's name
+     * @param key the listed key
      * @param kind what the key is
      * @param blob for a layer or revision link: the blob's data key and digest
      * @param tag for a tag link: the tag
