@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Entry point: the {@code ironclad} command line ({@link Cli}): {@code serve} (the default) runs
- * the registry sidecar; {@code verify}, {@code backfill} and {@code gc} are the operator commands.
+ * the registry sidecar; {@code verify}, {@code backfill}, {@code gc} and {@code import} are the operator commands.
  */
 public final class Application {
 

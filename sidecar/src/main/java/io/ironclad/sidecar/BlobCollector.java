@@ -99,7 +99,8 @@ final class BlobCollector {
     }
 
     /**
-     * Marks the blob collecting (pushes wait from then on), deletes its bytes, then its row. A
+     * Marks the blob collecting (pushes wait from then on), deletes its bytes (unless they belong to
+     * a store adopted by {@code ironclad import}), then its row. A
      * failed delete clears the mark: the bytes may still be there for a push to find.
      */
     private boolean collect(Metadata.BlobRow blob, Instant now, Duration grace) throws StorageException {
@@ -107,7 +108,12 @@ final class BlobCollector {
             return false;   // linked again, or a push is storing it
         }
         try {
-            store.delete(ObjectKey.of(blob.storedKey()));
+            if (metadata.blobAdopted(blob.digest())) {
+                LOG.info("blob {} was adopted from {}: its row goes, its bytes stay (they belong to the adopted store)",
+                        blob.digest(), blob.storedKey());
+            } else {
+                store.delete(ObjectKey.of(blob.storedKey()));
+            }
         } catch (StorageException | RuntimeException e) {
             metadata.unmarkCollecting(blob.digest());
             throw e;

@@ -8,6 +8,7 @@ import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.admin.ServerFile;
 import io.ironclad.sidecar.cli.Backends;
 import io.ironclad.sidecar.cli.CliException;
+import io.ironclad.sidecar.cli.importer.ImportTarget;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import java.net.URI;
@@ -27,8 +28,8 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The operator commands' view of the sidecar: the driver from {@link DriverSettings} and the
- * {@link BlobCollector} in an application context without the HTTP server, both configured as
+ * The operator commands' view of the sidecar: the driver from {@link DriverSettings}, the
+ * {@link BlobCollector} and the import target in an application context without the HTTP server, both configured as
  * the sidecar is (application.yml, environment, {@code -D}, {@code micronaut.config.files}).
  */
 final class CliBackends implements Backends {
@@ -113,6 +114,11 @@ final class CliBackends implements Backends {
         }
     }
 
+    @Override
+    public ImportTarget importTarget(Map<String, Object> overrides) throws CliException {
+        return new RegistryImportTarget(started(overrides, "import"));
+    }
+
     /** The whole context (database, store, collector), its HTTP server not started. */
     private static ApplicationContext started(Map<String, Object> overrides, String command) throws CliException {
         Map<String, Object> properties = new HashMap<>(overrides);
@@ -168,7 +174,7 @@ final class CliBackends implements Backends {
                     + " (container " + environment.getProperty("ironclad.driver.swift.container", String.class).orElse("ironclad") + ")";
             case "s3" -> "s3 store at " + environment.getProperty("ironclad.driver.s3.endpoint", String.class).orElse("AWS")
                     + " (bucket " + environment.getProperty("ironclad.driver.s3.bucket", String.class).orElse("ironclad") + ")";
-            case "filesystem" -> "filesystem store at " + dataDir.resolve("store").toAbsolutePath();
+            case "filesystem" -> "filesystem store at " + DriverSettings.filesystemRoot(environment, dataDir).toAbsolutePath();
             default -> type + " store";
         };
     }

@@ -29,6 +29,8 @@ final class DriverSettings {
     static final String TYPE = "ironclad.driver.type";
     private static final String SWIFT = "ironclad.driver.swift.";
     private static final String S3 = "ironclad.driver.s3.";
+    /** The filesystem store's directory; empty = {@code <ironclad.data-dir>/store}. */
+    static final String FILESYSTEM_ROOT = "ironclad.driver.filesystem.root";
 
     private final PropertyResolver properties;
 
@@ -50,11 +52,24 @@ final class DriverSettings {
         String type = optional(TYPE).orElse("filesystem").toLowerCase(Locale.ROOT);
         return switch (type) {
             case "memory" -> InMemoryDrivers.create();
-            case "filesystem" -> FilesystemDrivers.create(FilesystemDriverConfig.defaults(dataDir.resolve("store")));
+            case "filesystem" -> FilesystemDrivers.create(FilesystemDriverConfig.defaults(filesystemRoot(dataDir)));
             case "swift" -> SwiftDrivers.create(swift());
             case "s3" -> s3Driver(s3());
             default -> throw new IllegalStateException("unknown " + TYPE + " '" + type + "' (known: filesystem, memory, swift, s3)");
         };
+    }
+
+    /**
+     * {@value #FILESYSTEM_ROOT}, or {@code store/} under the data directory: any directory, e.g. a
+     * distribution {@code rootdirectory} whose plain files the driver then reads as legacy objects.
+     */
+    Path filesystemRoot(Path dataDir) {
+        return optional(FILESYSTEM_ROOT).map(Path::of).orElse(dataDir.resolve("store"));
+    }
+
+    /** The filesystem store's directory that {@code properties} configure. */
+    static Path filesystemRoot(PropertyResolver properties, Path dataDir) {
+        return new DriverSettings(properties).filesystemRoot(dataDir);
     }
 
     /** The Swift driver configuration in {@code properties} ({@code ironclad.driver.swift.*}). */

@@ -94,6 +94,27 @@ final class Metadata {
         linkBlob(repository, blob.digest());
     }
 
+    /**
+     * Records a blob adopted from another registry's store ({@code ironclad import}: verified by
+     * hashing, its bytes at that store's key) and links it into {@code repository}. An existing
+     * row for the digest is kept as it is.
+     */
+    void adoptBlob(String repository, BlobRow blob) {
+        insertIgnoringDuplicate("INSERT INTO blobs (digest, size, stored_key, created_at, adopted) VALUES (?, ?, ?, ?, TRUE)",
+                blob.digest().toString(), blob.size(), blob.storedKey(), now());
+        linkBlob(repository, blob.digest());
+    }
+
+    /** Whether {@code digest}'s bytes belong to an adopted store (never deleted by the collector). */
+    boolean blobAdopted(Digest digest) {
+        return exists("SELECT 1 FROM blobs WHERE digest = ? AND adopted", digest.toString());
+    }
+
+    /** Whether {@code repository} links {@code digest}. */
+    boolean blobLinked(String repository, Digest digest) {
+        return exists("SELECT 1 FROM repository_blobs WHERE repository = ? AND digest = ?", repository, digest.toString());
+    }
+
     /** Repositories {@code digest} is linked into, in name order, at most {@code limit}. */
     List<String> repositoriesLinking(Digest digest, int limit) {
         return query("SELECT repository FROM repository_blobs WHERE digest = ? ORDER BY repository", rs -> rs.getString(1), limit,

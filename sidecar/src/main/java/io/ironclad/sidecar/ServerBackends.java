@@ -5,6 +5,7 @@ import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.cli.Backends;
 import io.ironclad.sidecar.cli.CliException;
+import io.ironclad.sidecar.cli.importer.ImportTarget;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.convert.ConversionService;
 import jakarta.inject.Singleton;
@@ -71,5 +72,11 @@ final class ServerBackends implements Backends {
     @Override
     public List<Collected> repositoryBlobs(Map<String, Object> overrides, String repository) throws CliException {
         return CliBackends.repositoryBlobs(dataSource, repository);
+    }
+
+    /** Not offered through the admin API ({@code AdminJobs} runs gc, verify and backfill only): import fills the database in bulk, directly. */
+    @Override
+    public ImportTarget importTarget(Map<String, Object> overrides) throws CliException {
+        throw CliException.usage("import runs on the store and database directly, not through a running server");
     }
 }

@@ -47,7 +47,13 @@ import java.util.stream.Stream;
  * objects/&lt;seg&gt;.d/&lt;seg&gt;.d/&lt;last&gt;.o   one file per object: header (key, size, etag, time, metadata) + data
  * objects/.../.tmp-&lt;uuid&gt;               a write in progress, renamed over the .o file when complete
  * .uploads/&lt;id&gt;/part-N-&lt;nonce&gt;           staged parts of a multi-part upload (a new name per write)
+ * any/other/path                             a plain file another program wrote (e.g. distribution's
+ *                                            docker/registry/v2/...): a read-only legacy object, see {@link PlainFiles}
  * </pre>
+ * A key with an object file of the driver's own is that object; otherwise a plain file at the
+ * key's path is read and listed as a legacy object without metadata. The driver never writes or
+ * deletes a plain file: a metadata update or put stores its own object file, which then takes
+ * precedence, and a delete removes only that.
  * Directory segments end in {@code .d} and object files in {@code .o}, so key {@code a} and key
  * {@code a/b} never collide; temporary files end in neither and are invisible to listings.
  */
@@ -66,6 +72,7 @@ final class FilesystemDriver implements StorageDriver {
     private final boolean fsync;
     private final Path objects;
     private final Path uploads;
+    private final PlainFiles plain;
     private final Clock clock = Clock.systemUTC();
 
     FilesystemDriver(FilesystemDriverConfig config) {
@@ -73,6 +80,7 @@ final class FilesystemDriver implements StorageDriver {
         this.fsync = config.fsync();
         this.objects = config.root().resolve("objects");
         this.uploads = config.root().resolve(".uploads");
+        this.plain = new PlainFiles(config.root());
         try {
             Files.createDirectories(objects);
             Files.createDirectories(uploads);
@@ -95,6 +103,16 @@ final class FilesystemDriver implements StorageDriver {
     public ObjectInfo stat(ObjectKey key, ReadOptions options) throws StorageException {
         try (FileChannel channel = openChannel(key)) {
             return ObjectFile.read(channel).info();
+        } catch (ObjectNotFoundException e) {
+            Optional<Path> file = plain.file(key);
+            if (file.isEmpty()) {
+                throw e;
+            }
+            try {
+                return plain.info(key, file.get());
+            } catch (IOException plainFailure) {
+                throw failure(key, "stat", plainFailure);
+            }
         } catch (IOException e) {
             throw failure(key, "stat", e);
         }
@@ -102,24 +120,15 @@ final class FilesystemDriver implements StorageDriver {
 
     @Override
     public ObjectContent open(ObjectKey key, ReadOptions options) throws StorageException {
-        FileChannel channel = openChannel(key);
+        FileChannel channel;
+        try {
+            channel = openChannel(key);
+        } catch (ObjectNotFoundException e) {
+            return openPlain(key, options, e);
+        }
         try {
             ObjectFile.Header header = ObjectFile.read(channel);
-            ObjectInfo info = header.info();
-            if (options.ifMatch().isPresent() && !options.ifMatch().get().equals(info.etag())) {
-                throw new PreconditionFailedException(name, key, "etag is " + info.etag() + ", not " + options.ifMatch().get());
-            }
-            if (options.range().isEmpty()) {
-                return new ObjectContent(info, Optional.empty(), Channels.newInputStream(channel));
-            }
-            ByteRange range = options.range().get();
-            if (!range.satisfiable(info.size())) {
-                throw new RangeNotSatisfiableException(name, key, "range " + range + " beyond size " + info.size());
-            }
-            ByteRange clamped = range.clamp(info.size());
-            channel.position(header.dataOffset() + clamped.first());
-            InputStream body = new BoundedInputStream(Channels.newInputStream(channel), clamped.length(), "object");
-            return new ObjectContent(info, Optional.of(clamped), body);
+            return content(key, channel, header.info(), header.dataOffset(), options);
         } catch (StorageException e) {
             closeQuietly(channel);
             throw e;
@@ -127,6 +136,44 @@ final class FilesystemDriver implements StorageDriver {
             closeQuietly(channel);
             throw failure(key, "open", e instanceof IOException io ? io : new IOException(e));
         }
+    }
+
+    /** A key with no object file of the driver's own may be a plain file another program wrote (read-only, legacy). */
+    private ObjectContent openPlain(ObjectKey key, ReadOptions options, ObjectNotFoundException notFound) throws StorageException {
+        Path file = plain.file(key).orElseThrow(() -> notFound);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw failure(key, "open", e);
+        }
+        try {
+            return content(key, channel, plain.info(key, file), 0, options);
+        } catch (StorageException e) {
+            closeQuietly(channel);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw failure(key, "open", e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    private ObjectContent content(ObjectKey key, FileChannel channel, ObjectInfo info, long dataOffset, ReadOptions options)
+            throws StorageException, IOException {
+        if (options.ifMatch().isPresent() && !options.ifMatch().get().equals(info.etag())) {
+            throw new PreconditionFailedException(name, key, "etag is " + info.etag() + ", not " + options.ifMatch().get());
+        }
+        if (options.range().isEmpty()) {
+            return new ObjectContent(info, Optional.empty(), Channels.newInputStream(channel));
+        }
+        ByteRange range = options.range().get();
+        if (!range.satisfiable(info.size())) {
+            throw new RangeNotSatisfiableException(name, key, "range " + range + " beyond size " + info.size());
+        }
+        ByteRange clamped = range.clamp(info.size());
+        channel.position(dataOffset + clamped.first());
+        InputStream body = new BoundedInputStream(Channels.newInputStream(channel), clamped.length(), "object");
+        return new ObjectContent(info, Optional.of(clamped), body);
     }
 
     @Override
@@ -207,20 +254,22 @@ final class FilesystemDriver implements StorageDriver {
         String after = request.startAfter().orElse("");
         for (int attempt = 1; ; attempt++) {
             TreeSet<ObjectKey> smallest = new TreeSet<>();
-            try (Stream<Path> files = Files.walk(listingBase(request.prefix()))) {
-                files.filter(path -> path.getFileName().toString().endsWith(OBJECT) && Files.isRegularFile(path))
-                        .map(this::keyOf)
-                        .filter(key -> key.value().startsWith(request.prefix()))
-                        .filter(key -> ObjectKey.compareUtf8(key.value(), after) > 0)
-                        .forEach(key -> {
-                            smallest.add(key);
-                            if (smallest.size() > request.limit() + 1) {
-                                smallest.pollLast();
-                            }
-                        });
+            try {
+                try (Stream<Path> files = Files.walk(listingBase(request.prefix()))) {
+                    files.filter(path -> path.getFileName().toString().endsWith(OBJECT) && Files.isRegularFile(path))
+                            .map(this::keyOf)
+                            .filter(key -> key.value().startsWith(request.prefix()))
+                            .filter(key -> ObjectKey.compareUtf8(key.value(), after) > 0)
+                            .forEach(key -> keep(smallest, key, request.limit()));
+                } catch (NoSuchFileException e) {
+                    // nothing was ever stored under the prefix
+                }
+                plain.keys(request.prefix(), key -> {
+                    if (ObjectKey.compareUtf8(key.value(), after) > 0) {
+                        keep(smallest, key, request.limit());
+                    }
+                });
                 return smallest;
-            } catch (NoSuchFileException e) {
-                return smallest; // nothing was ever stored under the prefix
             } catch (UncheckedIOException e) {
                 if (!(e.getCause() instanceof NoSuchFileException) || attempt == ATTEMPTS) {
                     throw new StorageException(name, null, "listing prefix '" + request.prefix() + "' failed: " + e.getCause(), e);
@@ -228,6 +277,13 @@ final class FilesystemDriver implements StorageDriver {
             } catch (IOException e) {
                 throw new StorageException(name, null, "listing prefix '" + request.prefix() + "' failed: " + e, e);
             }
+        }
+    }
+
+    private static void keep(TreeSet<ObjectKey> smallest, ObjectKey key, int limit) {
+        smallest.add(key);
+        if (smallest.size() > limit + 1) {
+            smallest.pollLast();
         }
     }
 

@@ -3,6 +3,7 @@ package io.ironclad.sidecar.cli;
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.StorageDriver;
 import java.net.URI;
+import io.ironclad.sidecar.cli.importer.ImportTarget;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +63,14 @@ public interface Backends {
      * @throws CliException as for {@link #driver}, for the database
      */
     List<Collected> repositoryBlobs(Map<String, Object> overrides, String repository) throws CliException;
+
+    /**
+     * The configured database as {@code ironclad import} fills it, with the rules of a push; the
+     * caller closes it.
+     *
+     * @throws CliException as for {@link #driver}, for the database
+     */
+    ImportTarget importTarget(Map<String, Object> overrides) throws CliException;
 
     /** One blob in the database: the collector deleted it, would delete it, or a repository links it. */
     record Collected(Digest digest, long size, String storedKey) {

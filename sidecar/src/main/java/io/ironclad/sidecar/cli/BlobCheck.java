@@ -26,11 +26,11 @@ import java.util.Optional;
  *     {@link Outcome#METADATA_MISMATCH} or {@link Outcome#CORRUPT}
  * @param detail why, for anything but OK
  */
-record BlobCheck(BlobKeys.Blob blob, ObjectInfo info, Digest actual, long bytes, Outcome outcome, String detail) {
+public record BlobCheck(BlobKeys.Blob blob, ObjectInfo info, Digest actual, long bytes, Outcome outcome, String detail) {
 
     private static final int BUFFER = 256 * 1024;
 
-    static BlobCheck run(StorageDriver driver, BlobKeys.Blob blob, ReadOptions read) throws StorageException, IOException {
+    public static BlobCheck run(StorageDriver driver, BlobKeys.Blob blob, ReadOptions read) throws StorageException, IOException {
         try (ObjectContent content = driver.open(blob.key(), read)) {
             Hashed hashed = hash(content.body(), blob.digest().algorithm());
             return judge(blob, content.info(), hashed);

@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * {@code [<root>/]docker/registry/v2/blobs/<alg>/<2 hex>/<hex>/data} (its Swift driver puts the
  * tree under {@code files/}). Keys under {@code quarantine/} are never blobs.
  */
-final class BlobKeys {
+public final class BlobKeys {
 
     static final String QUARANTINE = "quarantine/";
-    static final String DOCKER_TREE = "docker/registry/v2/";
+    public static final String DOCKER_TREE = "docker/registry/v2/";
 
     private static final Pattern IRONCLAD = Pattern.compile("blobs/([a-z0-9]+)/([0-9a-f]{2})/([0-9a-f]+)");
     private static final Pattern DOCKER = Pattern.compile("(.*/)?docker/registry/v2/blobs/([a-z0-9]+)/([0-9a-f]{2})/([0-9a-f]+)/data");
@@ -43,7 +43,7 @@ final class BlobKeys {
     }
 
     /** The blob a docker-registry repository link names: its data key under the same root. */
-    static Optional<Blob> linkedBlob(ObjectKey link) {
+    public static Optional<Blob> linkedBlob(ObjectKey link) {
         Matcher m = DOCKER_LINK.matcher(link.value());
         if (!m.matches()) {
             return Optional.empty();
@@ -55,7 +55,7 @@ final class BlobKeys {
     }
 
     /** A blob key with the digest its path names. */
-    record Blob(ObjectKey key, Digest digest) {
+    public record Blob(ObjectKey key, Digest digest) {
     }
 
     private static Optional<Digest> digest(String algorithm, String fanOut, String hex) {

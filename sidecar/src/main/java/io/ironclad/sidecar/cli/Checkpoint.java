@@ -19,13 +19,22 @@ import java.util.Optional;
  * @param scope {@link Scope#describe()} of the walk
  * @param lastKey the walk continues strictly after this key; empty before the first page
  * @param tally the counts so far
+ * @param counters further counts a command keeps besides the tally (import: repositories, manifests, tags)
  */
-record Checkpoint(String verb, String scope, Optional<String> lastKey, Tally tally) {
+public record Checkpoint(String verb, String scope, Optional<String> lastKey, Tally tally, Map<String, Long> counters) {
+
+    public Checkpoint {
+        counters = Map.copyOf(counters);
+    }
+
+    Checkpoint(String verb, String scope, Optional<String> lastKey, Tally tally) {
+        this(verb, scope, lastKey, tally, Map.of());
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The checkpoint in {@code file} for this walk, or a fresh start when the file does not exist or is empty. */
-    static Checkpoint load(Path file, String verb, String scope) throws CliException {
+    public static Checkpoint load(Path file, String verb, String scope) throws CliException {
         try {
             if (!Files.exists(file) || Files.size(file) == 0) {
                 return new Checkpoint(verb, scope, Optional.empty(), new Tally());
@@ -37,7 +46,11 @@ record Checkpoint(String verb, String scope, Optional<String> lastKey, Tally tal
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> tally = (Map<String, Object>) json.getOrDefault("tally", Map.of());
-            return new Checkpoint(verb, scope, Optional.ofNullable((String) json.get("lastKey")), Tally.fromJson(tally));
+            Map<String, Long> counters = new LinkedHashMap<>();
+            if (json.get("counters") instanceof Map<?, ?> stored) {
+                stored.forEach((name, count) -> counters.put(name.toString(), ((Number) count).longValue()));
+            }
+            return new Checkpoint(verb, scope, Optional.ofNullable((String) json.get("lastKey")), Tally.fromJson(tally), counters);
         } catch (IOException | ClassCastException | IllegalArgumentException e) {
             throw CliException.usage("cannot read checkpoint " + file + ": " + e.getMessage());
         }
@@ -45,11 +58,17 @@ record Checkpoint(String verb, String scope, Optional<String> lastKey, Tally tal
 
     /** Records that everything up to and including {@code key} is done. */
     static void save(Path file, String verb, String scope, String key, Tally tally) throws IOException {
+        save(file, verb, scope, key, tally, Map.of());
+    }
+
+    /** As {@link #save(Path, String, String, String, Tally)}, with the command's further {@code counters}. */
+    public static void save(Path file, String verb, String scope, String key, Tally tally, Map<String, Long> counters) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("verb", verb);
         json.put("scope", scope);
         json.put("lastKey", key);
         json.put("tally", tally.toJson());
+        json.put("counters", counters);
         Path absolute = file.toAbsolutePath();
         Path temp = absolute.resolveSibling(absolute.getFileName() + ".tmp");
         JSON.writeValue(temp.toFile(), json);

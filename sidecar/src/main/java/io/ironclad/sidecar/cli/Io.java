@@ -9,5 +9,5 @@ import java.io.PrintStream;
  * @param err usage and error lines
  * @param terminal the progress line, or null when not on a terminal
  */
-record Io(PrintStream out, PrintStream err, PrintStream terminal) {
+public record Io(PrintStream out, PrintStream err, PrintStream terminal) {
 }

@@ -3,7 +3,7 @@ package io.ironclad.sidecar.cli;
 import java.util.Locale;
 
 /** What a command found or did for one blob. */
-enum Outcome {
+public enum Outcome {
     /** Content matches the digest in its key; integrity metadata present and matching. */
     OK,
     /** Content matches, no integrity metadata (a legacy object). */
@@ -22,7 +22,7 @@ enum Outcome {
     ALREADY_PRESENT;
 
     /** The JSON summary's name for the count, e.g. {@code missingMetadata}. */
-    String jsonName() {
+    public String jsonName() {
         String[] words = name().toLowerCase(Locale.ROOT).split("_");
         StringBuilder out = new StringBuilder(words[0]);
         for (int i = 1; i < words.length; i++) {
@@ -32,7 +32,7 @@ enum Outcome {
     }
 
     /** Whether this outcome makes the command exit 1. */
-    boolean bad() {
+    public boolean bad() {
         return this == METADATA_MISMATCH || this == CORRUPT || this == ERROR;
     }
 }

@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /** A progress line rewritten in place on a terminal at most four times a second; silent when not on one. */
-final class Progress {
+public final class Progress {
 
     private static final long INTERVAL_NANOS = 250_000_000L;
 
@@ -15,12 +15,12 @@ final class Progress {
     private boolean any;
 
     /** @param terminal where to draw, or null when the output is not a terminal */
-    Progress(PrintStream terminal, String verb) {
+    public Progress(PrintStream terminal, String verb) {
         this.terminal = terminal;
         this.verb = verb;
     }
 
-    synchronized void update(Tally tally, boolean force) {
+    public synchronized void update(Tally tally, boolean force) {
         long now = System.nanoTime();
         if (terminal == null || !force && now - shown < INTERVAL_NANOS) {
             return;
@@ -34,7 +34,7 @@ final class Progress {
         terminal.flush();
     }
 
-    synchronized void finish(Tally tally) {
+    public synchronized void finish(Tally tally) {
         update(tally, true);
         if (any) {
             terminal.println();

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The JSON summary a command ends with, on stdout or in the {@code --report} file. */
-final class Report {
+public final class Report {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -28,15 +28,18 @@ final class Report {
         json.put("bytes", tally.bytes());
         json.put("skippedKeys", tally.skippedCount());
         json.put("resumedObjects", walked.resumedObjects());
-        json.put("seconds", round(seconds));
-        double objects = tally.objects() - walked.resumedObjects();
-        double bytes = tally.bytes() - walked.resumedBytes();
-        json.put("objectsPerSecond", round(seconds > 0 ? objects / seconds : 0));
-        json.put("mbPerSecond", round(seconds > 0 ? bytes / 1e6 / seconds : 0));
+        putRates(json, tally.objects() - walked.resumedObjects(), tally.bytes() - walked.resumedBytes(), seconds);
         return json;
     }
 
-    static void write(Map<String, Object> summary, Optional<Path> file, PrintStream out) throws CliException {
+    /** {@code seconds}, {@code objectsPerSecond} and {@code mbPerSecond} of this run's {@code objects} and {@code bytes}. */
+    public static void putRates(Map<String, Object> json, double objects, double bytes, double seconds) {
+        json.put("seconds", round(seconds));
+        json.put("objectsPerSecond", round(seconds > 0 ? objects / seconds : 0));
+        json.put("mbPerSecond", round(seconds > 0 ? bytes / 1e6 / seconds : 0));
+    }
+
+    public static void write(Map<String, Object> summary, Optional<Path> file, PrintStream out) throws CliException {
         try {
             if (file.isPresent()) {
                 JSON.writeValue(file.get().toFile(), summary);
@@ -48,7 +51,7 @@ final class Report {
         }
     }
 
-    private static double round(double value) {
+    public static double round(double value) {
         return Math.round(value * 1000) / 1000.0;
     }
 }

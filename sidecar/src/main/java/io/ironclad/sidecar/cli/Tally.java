@@ -10,7 +10,7 @@ import java.util.Map;
  * Running counts of one walk, carried in its checkpoint so a resumed walk reports the whole
  * store. Thread safe; the problem list keeps the first {@value #MAX_PROBLEMS} bad blobs.
  */
-final class Tally {
+public final class Tally {
 
     static final int MAX_PROBLEMS = 10_000;
 
@@ -22,55 +22,55 @@ final class Tally {
     private long quarantined;
 
     /** One blob that made the command fail, with what was found. */
-    record Problem(String key, String digest, Outcome outcome, String detail) {
+    public record Problem(String key, String digest, Outcome outcome, String detail) {
     }
 
-    synchronized void record(Outcome outcome, long hashedBytes) {
+    public synchronized void record(Outcome outcome, long hashedBytes) {
         objects++;
         bytes += hashedBytes;
         counts.merge(outcome, 1L, Long::sum);
     }
 
-    synchronized void problem(Problem problem) {
+    public synchronized void problem(Problem problem) {
         if (problems.size() < MAX_PROBLEMS) {
             problems.add(problem);
         }
     }
 
-    synchronized void skipped(long count) {
+    public synchronized void skipped(long count) {
         skipped += count;
     }
 
-    synchronized void quarantined() {
+    public synchronized void quarantined() {
         quarantined++;
     }
 
-    synchronized long objects() {
+    public synchronized long objects() {
         return objects;
     }
 
-    synchronized long bytes() {
+    public synchronized long bytes() {
         return bytes;
     }
 
-    synchronized long count(Outcome outcome) {
+    public synchronized long count(Outcome outcome) {
         return counts.getOrDefault(outcome, 0L);
     }
 
-    synchronized long quarantinedCount() {
+    public synchronized long quarantinedCount() {
         return quarantined;
     }
 
-    synchronized boolean anyBad() {
+    public synchronized boolean anyBad() {
         return counts.keySet().stream().anyMatch(Outcome::bad);
     }
 
-    synchronized List<Problem> problems() {
+    public synchronized List<Problem> problems() {
         return List.copyOf(problems);
     }
 
     /** The state as plain JSON values, for the checkpoint. */
-    synchronized Map<String, Object> toJson() {
+    public synchronized Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("objects", objects);
         json.put("bytes", bytes);
@@ -83,7 +83,7 @@ final class Tally {
         return json;
     }
 
-    synchronized long skippedCount() {
+    public synchronized long skippedCount() {
         return skipped;
     }
 

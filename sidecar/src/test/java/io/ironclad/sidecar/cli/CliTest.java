@@ -37,6 +37,11 @@ class CliTest {
         public List<Collected> repositoryBlobs(Map<String, Object> overrides, String repository) {
             return List.of();
         }
+
+        @Override
+        public io.ironclad.sidecar.cli.importer.ImportTarget importTarget(Map<String, Object> overrides) {
+            throw new UnsupportedOperationException("these tests parse command lines; import runs against the sidecar's context");
+        }
     }
 
     record Run(int exitCode, String out, String err) {

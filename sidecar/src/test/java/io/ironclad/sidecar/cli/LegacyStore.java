@@ -117,5 +117,10 @@ final class LegacyStore {
         public GcResult collect(Map<String, Object> overrides, boolean dryRun) {
             throw new UnsupportedOperationException("gc is tested against the sidecar's context");
         }
+
+        @Override
+        public io.ironclad.sidecar.cli.importer.ImportTarget importTarget(Map<String, Object> overrides) {
+            throw new UnsupportedOperationException("import is tested against the sidecar's context");
+        }
     }
 }
