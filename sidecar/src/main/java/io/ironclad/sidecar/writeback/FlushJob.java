@@ -6,6 +6,8 @@ import io.ironclad.driver.StorageException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.ShutdownEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -85,10 +87,21 @@ final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
         timer.scheduleWithFixedDelay(this::safeRound, 0, every, TimeUnit.MILLISECONDS);
     }
 
+    /** Stops at the first sign of shutdown, before the data source closes under a running round. */
+    @EventListener
+    void onShutdown(ShutdownEvent event) {
+        stop();
+    }
+
     @PreDestroy
     synchronized void stop() {
         if (timer != null) {
             timer.shutdownNow();
+            try {
+                timer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
