@@ -92,7 +92,8 @@ class WritebackOutageTest {
                 OBJECT_SERVERS.forEach(server -> swift.control("stop-server", swiftDir, server));
                 String image = "127.0.0.1:" + ownerPort + "/writeback/app:v1";
                 skopeo("copy", "--dest-tls-verify=false", "oci:" + layout + ":v1", "docker://" + image);
-                assertThat(pending(owner.uri())).as("blobs pending on the owner").isEqualTo(blobs.size());
+                // the gauges follow the flush rounds (every 250 ms here)
+                Await.until("every pushed blob pending on the owner", Duration.ofSeconds(10), () -> pending(owner.uri()) == blobs.size());
 
                 Path back = work.resolve("back");
                 skopeo("copy", "--src-tls-verify=false", "docker://" + image, "oci:" + back + ":v1");
@@ -106,7 +107,8 @@ class WritebackOutageTest {
                 assertThat(ownerGone.statusCode()).as("owner killed: retry later, not absent").isEqualTo(503);
                 assertThat(ownerGone.headers().firstValue("Retry-After")).isPresent();
                 owner.start();
-                assertThat(pending(owner.uri())).as("nothing acknowledged was lost in the kill").isEqualTo(blobs.size());
+                Await.until("the restarted owner lists every pending blob again (nothing acknowledged lost)", Duration.ofSeconds(10),
+                        () -> pending(owner.uri()) == blobs.size());
                 assertThat(get(other.uri(), blobs.get(0)).body()).isEqualTo(blobs.get(0));
             } finally {
                 OBJECT_SERVERS.forEach(server -> swift.control("start-server", swiftDir, server));
