@@ -7,7 +7,10 @@ import io.ironclad.driver.TransientStorageException;
 
 /**
  * Which store failures write-back answers: the store was unreachable or refused with a transient
- * error (also when the consistency layer gave up retrying one). A wrong digest, a missing upload
+ * error (also when the consistency layer gave up retrying one). That includes
+ * {@code BackendUnavailableException} and its {@code CircuitOpenException}, which the circuit
+ * breaker throws at once while the backend is known to be down: write-back then takes the blob
+ * without waiting for any timeout. A wrong digest, a missing upload
  * or a fatal 4xx are the client's or the registry's business and fail as before.
  */
 final class OutageSignal {
