@@ -34,6 +34,11 @@ final class RegistryFlushTarget implements FlushTarget {
     }
 
     @Override
+    public boolean storeDown() {
+        return store.availability().isOpen();
+    }
+
+    @Override
     public boolean referenced(Digest digest) {
         return !metadata.repositoriesLinking(digest, 1).isEmpty();
     }

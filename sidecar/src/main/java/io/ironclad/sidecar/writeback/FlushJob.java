@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * local copy, in that order: a crash in between only repeats a content-addressed put. A failed
  * flush waits {@code initial-backoff}, doubled per failure up to {@code max-backoff}; a round
  * ends at its first failure that says the store is still down, so an outage costs one timeout per
- * round, not one per blob. Runs on every replica with write-back on (each flushes what it owns),
+ * round, not one per blob, and while the circuit breaker holds the store down no round tries at
+ * all (nor backs off), so everything is due the moment the breaker closes. Runs on every replica with write-back on (each flushes what it owns),
  * and from startup, so a restarted replica resumes where it stopped.
  */
 @Singleton
@@ -117,7 +118,8 @@ final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
     /** One round: flushes what is due, then refreshes the gauges; returns how many blobs were stored. */
     int round() {
         int stored = 0;
-        for (PendingBlob blob : rows.due(home.owner(), clock.instant(), ROUND)) {
+        List<PendingBlob> due = target.storeDown() ? List.of() : rows.due(home.owner(), clock.instant(), ROUND);
+        for (PendingBlob blob : due) {
             Optional<Boolean> outcome = flush(blob);
             if (outcome.isEmpty()) {
                 break; // the store is still down: the rest waits for the next round

@@ -18,6 +18,12 @@ public interface FlushTarget {
      */
     void store(PendingBlob blob, Payload bytes) throws StorageException;
 
+    /**
+     * Whether the store is known to be down (its circuit breaker is open or half open): a round
+     * then flushes nothing and counts no failure, so the blobs are due the moment it closes.
+     */
+    boolean storeDown();
+
     /** Whether any repository still links {@code digest}: an unlinked pending blob is dropped, not flushed. */
     boolean referenced(Digest digest);
 }
