@@ -10,7 +10,10 @@
 # proxy's URL ($IRONCLAD_SWIFT_AFFINITY_AUTH_URL) for container-lag/object-behind. Needs
 # chaos-tests/target/ironclad-chaos.jar and sidecar/target/ironclad-sidecar.jar.
 # Ports CHAOS_PORT_BASE..+3 (default 18090-18093), so runs on separate all-in-ones can go at once.
-# CHAOS_CLIENTS sets the number of concurrent clients (default 4).
+# CHAOS_CLIENTS sets the number of concurrent clients (default 4); CHAOS_SIDECAR_OPTS adds JVM
+# options to the sidecar (e.g. -Dironclad.writeback.enabled=true for store-flap.json), and then
+# the blobs still pending write-back once the run ended are waited for (up to 120 s) and written
+# to $WORKDIR/writeback.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LOG_NAME=side-by-side
@@ -49,7 +52,7 @@ java -Xmx512m -Dmicronaut.server.port=$sidecar_port -Dironclad.data-dir="$work/s
   -Dironclad.driver.type=swift -Dironclad.driver.swift.auth-url="http://127.0.0.1:$proxy_port$auth_path" \
   -Dironclad.driver.swift.user="$user" -Dironclad.driver.swift.key="$key" \
   -Dironclad.driver.swift.container="chaos-$run_id" -Dironclad.driver.swift.segment-size=1048576 \
-  -Dironclad.consistency.timeout=15s -jar "$sidecar_jar" serve >"$work/sidecar.log" 2>&1 & pids+=($!)
+  -Dironclad.consistency.timeout=15s ${CHAOS_SIDECAR_OPTS:-} -jar "$sidecar_jar" serve >"$work/sidecar.log" 2>&1 & pids+=($!)
 cat >"$work/registry.yml" <<YAML
 version: 0.1
 log:
@@ -78,3 +81,10 @@ swift_dir=()
 java -jar "$chaos_jar" run --target "http://127.0.0.1:$sidecar_port" \
   --peer-target "http://127.0.0.1:$peer_port" --proxy "http://127.0.0.1:$proxy_port" \
   --ops "$ops" --seed "$seed" --clients "${CHAOS_CLIENTS:-4}" --scenario "$scenario" --report "$work/report.json" "${swift_dir[@]}" "${at_once[@]}"
+if [ -n "${CHAOS_SIDECAR_OPTS:-}" ]; then
+  pending() { curl -sf "http://127.0.0.1:$sidecar_port/prometheus" | awk '/^ironclad_writeback_pending_count/ {print int($2)}'; }
+  at_end=$(pending) flush_start=$(date +%s%N)
+  wait_for '[ "$(pending)" = 0 ]' 120 || true
+  printf 'pending at the end of the run: %s\npending after waiting for the flush: %s (waited %d ms)\n' \
+    "$at_end" "$(pending)" $(( ($(date +%s%N) - flush_start) / 1000000 )) | tee "$work/writeback.txt"
+fi

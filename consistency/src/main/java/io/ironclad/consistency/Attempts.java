@@ -1,5 +1,7 @@
 package io.ironclad.consistency;
 
+import io.ironclad.consistency.availability.CircuitOpenException;
+import io.ironclad.driver.BackendUnavailableException;
 import io.ironclad.driver.ConsistencyTimeoutException;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.TransientStorageException;
@@ -13,6 +15,14 @@ import java.util.random.RandomGenerator;
  * read, every later one a freshness read after an exponentially growing, jittered backoff. The
  * last attempt happens at the deadline, so an object that becomes visible before the timeout is
  * always seen.
+ *
+ * <p>An attempt that failed because the backend is down ({@link BackendUnavailableException}) is
+ * reported as {@code BACKEND_UNAVAILABLE}, not as a retry, and is followed by a plain read (an
+ * outage says nothing about staleness); if the circuit breaker refused the call
+ * ({@link CircuitOpenException}) the operation ends at once with it, and if the deadline passes
+ * with the backend still down it ends with the outage, never with a consistency timeout. Only
+ * inconsistencies (misses, stale metadata, wrong bodies, other transient errors) lead to
+ * freshness reads and count as consistency waits.
  */
 final class Attempts {
 
@@ -29,6 +39,8 @@ final class Attempts {
     private final Instant deadline;
     private int attempt;
     private Duration backoff;
+    /** Whether a failure so far was something other than an outage: only then are reads fresh and waits lag. */
+    private boolean inconsistent;
 
     Attempts(ConsistencyPolicy policy, EventSink events, Clock clock, Sleeper sleeper, RandomGenerator random,
             String operation, ObjectKey key) {
@@ -47,10 +59,11 @@ final class Attempts {
     /** Starts the next attempt; returns whether it must be a freshness read. */
     boolean next() {
         attempt++;
-        if (attempt > 1) {
+        boolean fresh = attempt > 1 && inconsistent;
+        if (fresh) {
             events.emit(ConsistencyEvent.Kind.FRESHNESS_FETCH, operation, key, attempt, elapsed(), "freshness read");
         }
-        return attempt > 1;
+        return fresh;
     }
 
     /** Starts the next attempt of a write or control call, which has no freshness variant to ask for. */
@@ -68,6 +81,7 @@ final class Attempts {
 
     /** Reports a problem of a specific kind (stale metadata, integrity refusal) with this attempt. */
     void report(ConsistencyEvent.Kind kind, String detail) {
+        inconsistent = true;
         events.emit(kind, operation, key, attempt, elapsed(), detail);
     }
 
@@ -75,16 +89,30 @@ final class Attempts {
      * The current attempt failed: waits for the next one, or throws when the deadline has passed.
      *
      * @throws ConsistencyTimeoutException when no time is left
+     * @throws BackendUnavailableException at once when the circuit breaker refused the call
+     *     ({@link CircuitOpenException}), or when no time is left and the backend was down
      */
     void failed(String detail, Throwable cause) throws ConsistencyTimeoutException, TransientStorageException {
+        if (cause instanceof CircuitOpenException refused) {
+            throw refused;
+        }
+        boolean outage = cause instanceof BackendUnavailableException;
+        inconsistent |= !outage;
         Instant now = clock.instant();
-        if (!now.isBefore(deadline)) {
+        if (outage) {
+            events.emit(ConsistencyEvent.Kind.BACKEND_UNAVAILABLE, operation, key, attempt, elapsed(), detail);
+            if (!now.isBefore(deadline)) {
+                throw (BackendUnavailableException) cause;
+            }
+        } else if (!now.isBefore(deadline)) {
             events.emit(ConsistencyEvent.Kind.TIMEOUT, operation, key, attempt, elapsed(), detail);
             events.recordWait(operation, elapsed());
             throw new ConsistencyTimeoutException(events.driver(), key, operation + " gave up after " + attempt
                     + " attempts in " + elapsed().toMillis() + " ms (timeout " + policy.timeout().toMillis() + " ms): " + detail, cause);
         }
-        events.emit(ConsistencyEvent.Kind.RETRY, operation, key, attempt, elapsed(), detail);
+        if (!outage) {
+            events.emit(ConsistencyEvent.Kind.RETRY, operation, key, attempt, elapsed(), detail);
+        }
         Duration wait = jittered(backoff);
         if (wait.compareTo(MIN_WAIT) < 0) {
             wait = MIN_WAIT; // never spin: a zero backoff would retry without letting time pass
@@ -97,12 +125,13 @@ final class Attempts {
 
     /** The current attempt failed and the next one follows without waiting (it asks the authoritative copy). */
     void retryNow(String detail) {
+        inconsistent = true;
         events.emit(ConsistencyEvent.Kind.RETRY, operation, key, attempt, elapsed(), detail);
     }
 
     /** The operation succeeded; records the wait if it had to retry. */
     void succeeded() {
-        if (attempt > 1) {
+        if (attempt > 1 && inconsistent) {
             events.recordWait(operation, elapsed());
         }
     }

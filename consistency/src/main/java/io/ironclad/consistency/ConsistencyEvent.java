@@ -22,7 +22,15 @@ public record ConsistencyEvent(Kind kind, String driver, String operation, Strin
 
     /** Event kinds; metric and API names are the lower-case forms. */
     public enum Kind {
-        RETRY, FRESHNESS_FETCH, STALE_METADATA, INTEGRITY_REFUSAL, TIMEOUT, LEGACY_VERIFIED
+        RETRY, FRESHNESS_FETCH, STALE_METADATA, INTEGRITY_REFUSAL, TIMEOUT, LEGACY_VERIFIED,
+        /**
+         * The backend is down, not behind: an attempt failed with a
+         * {@link io.ironclad.driver.BackendUnavailableException} (connection refused or reset,
+         * connect timeout, 5xx; {@code detail} says which), or the circuit breaker opened
+         * (operation {@code circuit}). Such failures are never reported as {@code RETRY},
+         * {@code FRESHNESS_FETCH} or {@code TIMEOUT}, so they never count as replication lag.
+         */
+        BACKEND_UNAVAILABLE
     }
 
     public ConsistencyEvent {

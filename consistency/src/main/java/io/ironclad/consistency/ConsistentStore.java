@@ -1,5 +1,6 @@
 package io.ironclad.consistency;
 
+import io.ironclad.consistency.availability.BackendAvailability;
 import io.ironclad.driver.ByteRange;
 import io.ironclad.driver.ConsistencyTimeoutException;
 import io.ironclad.driver.IntegrityException;
@@ -74,6 +75,15 @@ public interface ConsistentStore extends AutoCloseable {
      * @throws ObjectNotFoundException if the upload was completed, cancelled or reaped
      */
     Upload resumeUpload(UploadState state) throws StorageException;
+
+    /**
+     * The backend's circuit breaker: every driver call of this store passes it. While it is
+     * {@linkplain BackendAvailability#isOpen() open}, operations that need the backend fail at once
+     * with {@link io.ironclad.consistency.availability.CircuitOpenException}; an operation that met
+     * the backend down until its deadline fails with {@link io.ironclad.driver.BackendUnavailableException},
+     * never with {@link ConsistencyTimeoutException}.
+     */
+    BackendAvailability availability();
 
     /** Deletes an object and drops it from the verified cache. Idempotent. */
     void delete(ObjectKey key) throws StorageException;

@@ -2,9 +2,13 @@ package io.ironclad.consistency;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ironclad.consistency.availability.BackendAvailability;
+import io.ironclad.consistency.availability.CircuitBreakers;
+import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.StorageDriver;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -12,12 +16,17 @@ import java.util.random.RandomGenerator;
 /** Creates {@link ConsistentStore}s. */
 public final class ConsistentStores {
 
+    /** Names the breaker itself in events about it. */
+    private static final ObjectKey CIRCUIT = ObjectKey.of("ironclad-health/circuit");
+
     private ConsistentStores() {
     }
 
     /**
      * A store over {@code driver} that reports events to {@code listeners} and meters (see
-     * {@link ConsistencyMeters}) to {@code registry}, waiting in real time. Closing the store closes the driver.
+     * {@link ConsistencyMeters}) to {@code registry}, waiting in real time. Every driver call passes
+     * a circuit breaker ({@link ConsistentStore#availability()}, configured by
+     * {@link ConsistentStoreConfig#circuit()}). Closing the store closes the driver.
      */
     public static ConsistentStore create(StorageDriver driver, ConsistentStoreConfig config,
             List<ConsistencyListener> listeners, MeterRegistry registry) {
@@ -39,6 +48,14 @@ public final class ConsistentStores {
         requireNonNull(sleeper, "sleeper is null");
         requireNonNull(random, "random is null");
         EventSink events = new EventSink(driver.name(), listeners, registry, clock);
-        return new DefaultConsistentStore(driver, config, events, clock, sleeper, random);
+        CircuitBreakers.Guarded guarded = CircuitBreakers.guard(driver, config.circuit(), clock, registry);
+        guarded.availability().addListener((previous, status) -> {
+            if (status.state() == BackendAvailability.State.OPEN && previous == BackendAvailability.State.CLOSED) {
+                events.emit(ConsistencyEvent.Kind.BACKEND_UNAVAILABLE, "circuit", CIRCUIT, 0, Duration.ZERO,
+                        "circuit breaker opened: requests that need the backend fail fast for " + config.circuit().openWait().toSeconds()
+                                + " s, then it is probed; last failure: " + status.lastFailure().orElse("none recorded"));
+            }
+        });
+        return new DefaultConsistentStore(guarded.driver(), guarded.availability(), config, events, clock, sleeper, random);
     }
 }

@@ -1,5 +1,6 @@
 package io.ironclad.consistency;
 
+import io.ironclad.consistency.availability.BackendAvailability;
 import io.ironclad.driver.BoundedInputStream;
 import io.ironclad.driver.ByteRange;
 import io.ironclad.driver.Capability;
@@ -43,7 +44,9 @@ final class DefaultConsistentStore implements ConsistentStore {
 
     private static final int BUFFER = 64 * 1024;
 
+    /** The driver behind the circuit breaker: every call passes it. */
     private final StorageDriver driver;
+    private final BackendAvailability availability;
     private final ConsistentStoreConfig config;
     private final EventSink events;
     private final Clock clock;
@@ -53,9 +56,10 @@ final class DefaultConsistentStore implements ConsistentStore {
     private final Counter hits;
     private final Counter misses;
 
-    DefaultConsistentStore(StorageDriver driver, ConsistentStoreConfig config, EventSink events, Clock clock,
-            Sleeper sleeper, RandomGenerator random) {
+    DefaultConsistentStore(StorageDriver driver, BackendAvailability availability, ConsistentStoreConfig config, EventSink events,
+            Clock clock, Sleeper sleeper, RandomGenerator random) {
         this.driver = driver;
+        this.availability = availability;
         this.config = config;
         this.events = events;
         this.clock = clock;
@@ -464,6 +468,11 @@ final class DefaultConsistentStore implements ConsistentStore {
         if (cache != null) {
             digest.ifPresent(cache::remove);
         }
+    }
+
+    @Override
+    public BackendAvailability availability() {
+        return availability;
     }
 
     @Override

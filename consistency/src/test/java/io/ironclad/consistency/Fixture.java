@@ -30,8 +30,11 @@ final class Fixture {
     }
 
     Fixture(ManualClock clock, StorageDriver driver, Path cache, VerificationMode mode, long cacheMaxBytes, int smallObjectBytes) {
+        this(clock, driver, new ConsistentStoreConfig(POLICY, mode, cache, cacheMaxBytes, smallObjectBytes));
+    }
+
+    Fixture(ManualClock clock, StorageDriver driver, ConsistentStoreConfig config) {
         this.clock = clock;
-        ConsistentStoreConfig config = new ConsistentStoreConfig(POLICY, mode, cache, cacheMaxBytes, smallObjectBytes);
         store = ConsistentStores.create(driver, config, List.of(events::add), registry, clock, clock::advance,
                 new SplittableRandom(7));
     }

@@ -16,6 +16,8 @@ public enum FaultKind {
     WRONG_METADATA,
     /** The call failed with a transient error. */
     TRANSIENT,
+    /** The call failed because the backend was down ({@link FaultyDriver#goDown}): connection refused. */
+    OUTAGE,
     /** The call was delayed; its outcome is unchanged. */
     LATENCY;
 

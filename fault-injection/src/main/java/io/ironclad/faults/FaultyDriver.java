@@ -21,6 +21,9 @@ import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.driver.TransientStorageException;
+import io.ironclad.driver.BackendUnavailableException;
+import io.ironclad.driver.ListPage;
+import io.ironclad.driver.ListRequest;
 import io.ironclad.driver.WriterState;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -61,6 +64,7 @@ public final class FaultyDriver extends ForwardingStorageDriver {
     private final FaultCounts counts = new FaultCounts();
     private final Map<ObjectKey, Visibility> lagging = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> partFailures = new ConcurrentHashMap<>();
+    private volatile String outage;
 
     /** When a write becomes visible to plain reads, and what they see until then. */
     private record Visibility(Instant visibleAt, Optional<Version> previous) {
@@ -106,6 +110,20 @@ public final class FaultyDriver extends ForwardingStorageDriver {
      */
     public void failPartAfterSending(int number, int times) {
         partFailures.computeIfAbsent(number, n -> new AtomicInteger()).set(times);
+    }
+
+    /**
+     * Takes the backend down: until {@link #comeBack()}, every call fails with a
+     * {@link BackendUnavailableException} whose message names {@code reason} (say "connection
+     * refused" or "HTTP 503"), before reaching the delegate, counted as {@link FaultKind#OUTAGE}.
+     */
+    public void goDown(String reason) {
+        outage = requireNonNull(reason, "reason is null");
+    }
+
+    /** Ends the outage {@link #goDown} began. */
+    public void comeBack() {
+        outage = null;
     }
 
     @Override
@@ -172,22 +190,40 @@ public final class FaultyDriver extends ForwardingStorageDriver {
 
     @Override
     public ObjectWriter newWriter() throws StorageException {
+        requireUp(null);
         return new FaultyWriter(super.newWriter());
     }
 
     @Override
     public ObjectWriter resumeWriter(WriterState state) throws StorageException {
+        requireUp(null);
         return new FaultyWriter(super.resumeWriter(state));
     }
 
     @Override
+    public ListPage list(ListRequest request) throws StorageException {
+        requireUp(null);
+        return super.list(request);
+    }
+
+    @Override
     public void delete(ObjectKey key) throws StorageException {
+        requireUp(key);
         super.delete(key);
         lagging.remove(key);
     }
 
-    /** Latency, then maybe a transient failure: both happen before the backend is reached. */
+    private void requireUp(ObjectKey key) throws BackendUnavailableException {
+        String reason = outage;
+        if (reason != null) {
+            counts.add(FaultKind.OUTAGE);
+            throw new BackendUnavailableException(name(), key, "injected outage: " + reason);
+        }
+    }
+
+    /** The outage, latency, then maybe a transient failure: all happen before the backend is reached. */
     private void enter(ObjectKey key) throws TransientStorageException {
+        requireUp(key);
         if (roll(plan.latencyProbability())) {
             counts.add(FaultKind.LATENCY);
             delay.accept(plan.latency());
@@ -317,6 +353,7 @@ public final class FaultyDriver extends ForwardingStorageDriver {
 
         @Override
         public ObjectInfo commit(ObjectKey target, PutOptions options) throws StorageException {
+            requireUp(target);
             Optional<Version> previous = currentVersion(target);
             ObjectInfo info = super.commit(target, options);
             written(target, previous);

@@ -1,5 +1,6 @@
 package io.ironclad.s3;
 
+import io.ironclad.driver.BackendUnavailableException;
 import io.ironclad.driver.IntegrityException;
 import io.ironclad.driver.ObjectAlreadyExistsException;
 import io.ironclad.driver.ObjectKey;
@@ -12,6 +13,8 @@ import io.ironclad.driver.TransientStorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Set;
+import org.apache.http.NoHttpResponseException;
+import org.apache.http.conn.ConnectTimeoutException;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
@@ -34,6 +37,9 @@ final class S3Errors {
     private static final Set<String> TRANSIENT = Set.of("SlowDown", "Throttling", "ThrottlingException", "ThrottledException",
             "RequestThrottled", "RequestLimitExceeded", "TooManyRequests", "TooManyRequestsException", "RequestTimeout",
             "RequestTimeTooSkewed", "OperationAborted", "ConditionalRequestConflict", "ServiceUnavailable", "InternalError");
+    /** Answered with 503 by AWS, yet the server is alive and asks us to slow down. */
+    private static final Set<String> THROTTLING = Set.of("SlowDown", "Throttling", "ThrottlingException", "ThrottledException",
+            "RequestThrottled", "RequestLimitExceeded", "TooManyRequests", "TooManyRequestsException");
     private static final Set<String> CORRUPT = Set.of("BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch",
             "XAmzContentChecksumMismatch");
 
@@ -68,9 +74,10 @@ final class S3Errors {
      * The exception for a failed SDK call. Error answers: 404/NoSuchKey/NoSuchUpload not found
      * (but NoSuchBucket is a fatal configuration error), 412 precondition failed (already exists
      * for a create-only write), 416 range not satisfiable, BadDigest and checksum mismatches
-     * integrity, 408/409/429/5xx and the throttling codes transient, the rest fatal. Client
-     * failures (I/O, timeouts, interruption) are transient, except that a write whose whole body
-     * was sent may have been stored: its outcome is unknown.
+     * integrity, 5xx other than throttling the backend unavailable, 408/409/429 and the throttling
+     * codes transient, the rest fatal. Client failures (I/O, timeouts, interruption) are transient,
+     * or the backend unavailable when no connection could be made or it broke before an answer,
+     * except that a write whose whole body was sent may have been stored: its outcome is unknown.
      */
     static StorageException map(String driver, ObjectKey key, String action, Request request, SdkException e, boolean bodySent) {
         if (e instanceof AwsServiceException service) {
@@ -83,6 +90,9 @@ final class S3Errors {
             String message = action + " failed: " + e.getMessage();
             if (bodySent && (request == Request.WRITE || request == Request.CREATE_ONLY_WRITE)) {
                 return new OutcomeUnknownException(driver, key, message + " after the whole body was sent; the write may have happened", e);
+            }
+            if (isConnectionFailure(e)) {
+                return new BackendUnavailableException(driver, key, message, e);
             }
             return new TransientStorageException(driver, key, message, e);
         }
@@ -117,10 +127,26 @@ final class S3Errors {
         if (status == 501 || code.equals("NotImplemented")) {
             return new StorageException(driver, key, message + " (the server does not implement this)", e);
         }
+        if (status >= 500 && !THROTTLING.contains(code)) {
+            return new BackendUnavailableException(driver, key, message + " (server error)", e);
+        }
         if (status == 408 || status == 409 || status == 429 || status >= 500 || TRANSIENT.contains(code)) {
             return new TransientStorageException(driver, key, message + " (throttled, conflicting or server error)", e);
         }
         return new StorageException(driver, key, message, e);
+    }
+
+    /**
+     * Whether the connection could not be made or broke before an answer: the JDK's kinds, and the
+     * Apache client's connect timeout and "the server closed the connection without a response".
+     */
+    private static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectTimeoutException || t instanceof NoHttpResponseException) {
+                return true;
+            }
+        }
+        return BackendUnavailableException.isConnectionFailure(e);
     }
 
     private static boolean isClientTransient(Throwable e) {

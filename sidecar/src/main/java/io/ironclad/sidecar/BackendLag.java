@@ -36,7 +36,8 @@ import java.util.TreeMap;
  */
 record BackendLag(String driver, int samples, long p50Millis, long p95Millis, long maxMillis, int timeouts) {
 
-    static final List<String> KINDS = List.of("freshness_fetch", "retry", "timeout");
+    /** A {@code backend_unavailable} after a freshness read failed it like a retry: an outage is not a caught-up read. */
+    static final List<String> KINDS = List.of("freshness_fetch", "retry", "timeout", "backend_unavailable");
 
     BackendLag {
         requireNonNull(driver, "driver is null");
@@ -53,7 +54,7 @@ record BackendLag(String driver, int samples, long p50Millis, long p95Millis, lo
             String attemptKey = e.driver() + '\u0000' + e.operation() + '\u0000' + e.key() + '\u0000' + e.attempt();
             switch (e.kind()) {
                 case "freshness_fetch" -> openFetches.computeIfAbsent(attemptKey, k -> new ArrayDeque<>()).add(e.elapsedMillis());
-                case "retry" -> failed(openFetches, attemptKey);
+                case "retry", "backend_unavailable" -> failed(openFetches, attemptKey);
                 case "timeout" -> {
                     failed(openFetches, attemptKey);
                     timeouts.merge(e.driver(), 1, Integer::sum);

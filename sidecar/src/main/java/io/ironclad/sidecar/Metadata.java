@@ -150,9 +150,10 @@ final class Metadata {
         String d = digest.toString();
         return update("UPDATE blobs SET collecting = TRUE WHERE digest = ?"
                 + " AND NOT EXISTS (SELECT 1 FROM repository_blobs r WHERE r.digest = ?)"
+                + " AND NOT EXISTS (SELECT 1 FROM writeback_pending p WHERE p.digest = ?)" // its bytes are not in the store yet
                 + " AND (collecting OR (created_at < ? AND NOT EXISTS"
                 + " (SELECT 1 FROM blob_write_intents w WHERE w.digest = ? AND w.started_at >= ?)))",
-                d, d, before.toEpochMilli(), d, intentsSince.toEpochMilli()) > 0;
+                d, d, d, before.toEpochMilli(), d, intentsSince.toEpochMilli()) > 0;
     }
 
     /** Clears the mark after the collector failed to delete the bytes (they may still be there). */
@@ -214,6 +215,7 @@ final class Metadata {
     boolean orphanCollectable(Digest digest, Instant intentsSince) {
         String d = digest.toString();
         return !exists("SELECT 1 FROM blobs WHERE digest = ?", d)
+                && !exists("SELECT 1 FROM writeback_pending WHERE digest = ?", d) // being flushed into the store
                 && !exists("SELECT 1 FROM blob_write_intents WHERE digest = ? AND started_at >= ?", d, intentsSince.toEpochMilli());
     }
 

@@ -23,6 +23,8 @@ import io.ironclad.sidecar.ManifestValidator.ValidatedManifest;
 import io.ironclad.sidecar.Metadata.BlobRow;
 import io.ironclad.sidecar.Metadata.ManifestRow;
 import io.ironclad.sidecar.Metadata.SessionRow;
+import io.ironclad.sidecar.writeback.ReadContext;
+import io.ironclad.sidecar.writeback.Writeback;
 import jakarta.inject.Singleton;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,9 +50,11 @@ final class Registry {
     private final Coordination coordination;
     private final BlobWriteGuard writeGuard;
     private final long minChunk;
+    private final Writeback writeback;
 
     Registry(ConsistentStore store, Metadata metadata, ObjectMapper json, Coordination coordination, BlobWriteGuard writeGuard,
-            StorageDriver driver) {
+            StorageDriver driver, Writeback writeback) {
+        this.writeback = requireNonNull(writeback, "writeback is null");
         this.coordination = requireNonNull(coordination, "coordination is null");
         this.writeGuard = requireNonNull(writeGuard, "writeGuard is null");
         this.minChunk = driver.capabilities().minPartSize();
@@ -72,13 +76,21 @@ final class Registry {
                 .orElseThrow(() -> new RegistryException(ErrorCode.BLOB_UNKNOWN, digest + " is not in " + repository));
     }
 
-    VerifiedContent openBlob(BlobRow blob, Optional<ByteRange> range) throws StorageException {
+    /** The blob's verified bytes: from the store, or while it is pending write-back, from the replica holding it. */
+    VerifiedContent openBlob(BlobRow blob, Optional<ByteRange> range, ReadContext context) throws StorageException {
+        Optional<VerifiedContent> pending = writeback.openPending(blob.digest(), range, context);
+        if (pending.isPresent()) {
+            return pending.get();
+        }
         return store.open(ObjectKey.of(blob.storedKey()), Expectation.known(blob.digest(), blob.size()), range);
     }
 
     void deleteBlob(String repository, Digest digest) {
         if (!metadata.unlinkBlob(repository, digest)) {
             throw new RegistryException(ErrorCode.BLOB_UNKNOWN, digest + " is not in " + repository);
+        }
+        if (writeback.enabled() && metadata.repositoriesLinking(digest, 1).isEmpty()) {
+            writeback.unreferenced(digest);
         }
     }
 
@@ -100,8 +112,7 @@ final class Registry {
     BlobRow putBlob(String repository, Digest digest, Payload body) throws StorageException {
         ObjectKey key = blobKey(digest);
         try (Coordination.DigestLock lock = coordination.lockForWrite(digest); BlobWriteGuard.Intent intent = writeGuard.begin(digest)) {
-            StoredObject stored = store.put(key, Expectation.of(digest, body.size()), body);
-            BlobRow row = new BlobRow(digest, stored.size(), key.value());
+            BlobRow row = new BlobRow(digest, storeOrKeep(key, digest, body), key.value());
             metadata.recordBlob(repository, row);
             return row;
         } catch (IntegrityException e) {
@@ -109,13 +120,35 @@ final class Registry {
         }
     }
 
+    /** Stores the body, or keeps it for write-back when the store is down; returns its size. */
+    private long storeOrKeep(ObjectKey key, Digest digest, Payload body) throws StorageException {
+        try {
+            return store.put(key, Expectation.of(digest, body.size()), body).size();
+        } catch (IntegrityException e) {
+            throw e;
+        } catch (StorageException e) {
+            if (writeback.covers(e) && writeback.keep(digest, body.size(), key.value(), body)) {
+                return body.size();
+            }
+            throw e;
+        }
+    }
+
     // ------------------------------------------------------------------ upload sessions
 
     SessionRow startUpload(String repository) throws StorageException {
-        Upload upload = store.startUpload(Digest.Algorithm.SHA256);
+        UploadState state;
+        try {
+            state = store.startUpload(Digest.Algorithm.SHA256).state();
+        } catch (StorageException e) {
+            if (!writeback.covers(e)) {
+                throw e;
+            }
+            state = writeback.newLocalUpload(Digest.Algorithm.SHA256); // its chunks go to this replica's disk
+        }
         String id = UUID.randomUUID().toString();
         metadata.ensureRepository(repository);
-        metadata.createSession(id, repository, upload.state());
+        metadata.createSession(id, repository, state);
         return metadata.findSession(id).orElseThrow();
     }
 
@@ -161,8 +194,21 @@ final class Registry {
             return session;
         }
         requireLastChunkLargeEnough(session);
-        Upload upload = resume(session);
-        UploadState next = upload.append(chunk);
+        UploadState next;
+        if (Writeback.isLocal(session.state())) {
+            next = writeback.appendLocal(session.id(), session.state(), chunk);
+        } else {
+            try {
+                next = resume(session).append(chunk);
+            } catch (RegistryException | IntegrityException e) {
+                throw e;
+            } catch (StorageException e) {
+                if (size == 0 && writeback.covers(e) && writeback.takeOver(session.id(), session.state().algorithm(), chunk)) {
+                    return metadata.findSession(session.id()).orElseThrow();
+                }
+                throw e;
+            }
+        }
         if (!metadata.advanceSession(session.id(), size, next)) {
             throw rangeError(session, "another request appended to upload " + session.id() + " concurrently");
         }
@@ -185,6 +231,9 @@ final class Registry {
 
     private BlobRow completeClaimed(SessionRow session, Digest digest) throws StorageException {
         ObjectKey key = blobKey(digest);
+        if (Writeback.isLocal(session.state())) {
+            return completeLocal(session, digest, key);
+        }
         Upload upload = resume(session);
         try (Coordination.DigestLock lock = coordination.lockForWrite(digest); BlobWriteGuard.Intent intent = writeGuard.begin(digest)) {
             StoredObject stored = upload.complete(key, digest);
@@ -199,11 +248,30 @@ final class Registry {
         }
     }
 
+    /** Completes an upload received while the store was down as a pending blob of this replica. */
+    private BlobRow completeLocal(SessionRow session, Digest digest, ObjectKey key) throws StorageException {
+        try (Coordination.DigestLock lock = coordination.lockForWrite(digest); BlobWriteGuard.Intent intent = writeGuard.begin(digest)) {
+            writeback.completeLocal(session.id(), session.state(), digest, key.value());
+            BlobRow row = new BlobRow(digest, session.state().size(), key.value());
+            metadata.recordBlob(session.repository(), row);
+            metadata.deleteSession(session.id());
+            return row;
+        } catch (IntegrityException e) {
+            metadata.deleteSession(session.id());
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, "the uploaded content does not match " + digest, e);
+        }
+    }
+
     /** Cancels the upload, parts included; refused while another request writes to it. */
     void cancel(SessionRow session) throws StorageException {
         Coordination.DigestLock claim = coordination.tryLockUpload(session.id()).orElseThrow(() -> new RegistryException(
                 ErrorCode.BLOB_UPLOAD_INVALID, "upload " + session.id() + " is being written by another request"));
         try (claim) {
+            if (Writeback.isLocal(session.state())) {
+                writeback.cancelLocal(session.id(), session.state());
+                metadata.deleteSession(session.id());
+                return;
+            }
             try {
                 resume(session).cancel();
             } catch (ObjectNotFoundException e) {

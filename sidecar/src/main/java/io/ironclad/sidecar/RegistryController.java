@@ -14,6 +14,7 @@ import io.ironclad.sidecar.Metadata.SessionRow;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.ironclad.sidecar.auth.Caller;
+import io.ironclad.sidecar.writeback.ReadContext;
 import io.ironclad.sidecar.auth.Grants;
 import io.ironclad.sidecar.auth.Scope;
 import io.micronaut.http.HttpRequest;
@@ -276,7 +277,9 @@ final class RegistryController {
             return notModified(row.digest(), IMMUTABLE);
         }
         Optional<ByteRange> range = HttpRanges.parse(request.getHeaders().get("Range"), row.size());
-        VerifiedContent content = registry.openBlob(row, range);
+        ReadContext context = new ReadContext(blob.name(), Optional.ofNullable(request.getHeaders().get("Authorization")),
+                request.getHeaders().contains(ReadContext.PROXIED_HEADER));
+        VerifiedContent content = registry.openBlob(row, range, context);
         MutableHttpResponse<BlobBody> response = HttpResponse.status(range.isPresent() ? HttpStatus.PARTIAL_CONTENT : HttpStatus.OK);
         response.body(new BlobBody(content.body(), content.length())).contentType(MediaType.APPLICATION_OCTET_STREAM_TYPE);
         response.header("Docker-Content-Digest", row.digest().toString()).header("ETag", EntityTags.of(row.digest()))

@@ -1,6 +1,8 @@
 package io.ironclad.sidecar;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ironclad.consistency.availability.CircuitOpenException;
+import io.ironclad.driver.BackendUnavailableException;
 import io.ironclad.driver.ConsistencyTimeoutException;
 import io.ironclad.driver.PayloadConsumedException;
 import io.ironclad.driver.StorageException;
@@ -51,8 +53,13 @@ final class RegistryErrorHandler implements ExceptionHandler<Exception, HttpResp
             // an ObjectNotFoundException lands here too: the database said the object exists,
             // so a missing object is backend trouble, not a 404
             String kind = kind(exception);
-            LOG.warn("[{}] {} on {} {}: {}", id, kind, request.getMethod(), request.getPath(), exception.getMessage(), debugCause(exception));
-            return unavailable(request, kind + "; retry later", id);
+            if (exception instanceof CircuitOpenException) {
+                // one line per refused request would flood the log during an outage; the breaker logged it once
+                LOG.debug("[{}] {} on {} {}: {}", id, kind, request.getMethod(), request.getPath(), exception.getMessage());
+            } else {
+                LOG.warn("[{}] {} on {} {}: {}", id, kind, request.getMethod(), request.getPath(), exception.getMessage(), debugCause(exception));
+            }
+            return unavailable(request, kind + "; retry later", id, retryAfter(exception));
         }
         LOG.error("[{}] unexpected failure on {} {}", id, request.getMethod(), request.getPath(), exception);
         return unavailable(request, "the registry could not serve this request; retry later", id);
@@ -74,14 +81,33 @@ final class RegistryErrorHandler implements ExceptionHandler<Exception, HttpResp
     }
 
     private MutableHttpResponse<?> unavailable(HttpRequest<?> request, String message, String id) {
-        MutableHttpResponse<?> response = HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", RETRY_AFTER_SECONDS);
+        return unavailable(request, message, id, RETRY_AFTER_SECONDS);
+    }
+
+    private MutableHttpResponse<?> unavailable(HttpRequest<?> request, String message, String id, String retryAfter) {
+        MutableHttpResponse<?> response = HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", retryAfter);
         return OciErrorBody.apply(response, request, json, "UNAVAILABLE", message, id);
+    }
+
+    /** While the breaker is open: the rest of its open wait, in whole seconds rounded up. */
+    private static String retryAfter(Exception e) {
+        if (e instanceof CircuitOpenException open) {
+            long millis = open.retryAfter().toMillis();
+            return Long.toString(Math.max(1, (millis + 999) / 1000));
+        }
+        return RETRY_AFTER_SECONDS;
     }
 
     /** What the client is told of backend trouble: the kind only. */
     private static String kind(Exception e) {
         if (PayloadConsumedException.isCauseOf(e)) {
             return "the storage backend failed after the request body was streamed to it, and that body cannot be replayed: send it again";
+        }
+        if (e instanceof CircuitOpenException) {
+            return "storage backend unavailable: it is down and requests that need it fail fast until it answers again";
+        }
+        if (e instanceof BackendUnavailableException) {
+            return "storage backend unavailable: it refused the connection or answered with a server error";
         }
         if (e instanceof ConsistencyTimeoutException) {
             return "consistency timeout: the storage backend did not serve the expected content in time";

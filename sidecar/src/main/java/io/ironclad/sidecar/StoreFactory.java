@@ -7,6 +7,7 @@ import io.ironclad.consistency.ConsistentStoreConfig;
 import io.ironclad.consistency.ConsistentStores;
 import io.ironclad.consistency.VerificationMode;
 import io.ironclad.driver.StorageDriver;
+import io.ironclad.sidecar.backend.CircuitSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -47,13 +48,14 @@ final class StoreFactory {
             @Value("${ironclad.verification-mode:spool}") String mode,
             @Value("${ironclad.cache.dir:}") String cacheDir,
             @Value("${ironclad.cache.max-bytes:10737418240}") long cacheMaxBytes,
+            CircuitSettings circuit,
             DbEventListener events,
             MeterRegistry registry) {
         Path data = Path.of(dataDir);
         Path cache = cacheDir.isBlank() ? data.resolve("cache") : Path.of(cacheDir);
         ConsistentStoreConfig config = new ConsistentStoreConfig(new ConsistencyPolicy(timeout, initialBackoff, maxBackoff, 0.5),
                 VerificationMode.valueOf(mode.toUpperCase(Locale.ROOT)), cache, cacheMaxBytes,
-                ConsistentStoreConfig.DEFAULT_SMALL_OBJECT_BYTES).withSpoolDirectory(data.resolve("tmp"));
+                ConsistentStoreConfig.DEFAULT_SMALL_OBJECT_BYTES).withSpoolDirectory(data.resolve("tmp")).withCircuit(circuit.toBreaker());
         List<ConsistencyListener> listeners = List.of(events);
         return ConsistentStores.create(driver, config, listeners, registry);
     }

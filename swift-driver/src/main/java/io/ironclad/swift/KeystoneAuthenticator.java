@@ -3,6 +3,7 @@ package io.ironclad.swift;
 import static java.util.Objects.requireNonNull;
 
 import io.ironclad.driver.StorageException;
+import io.ironclad.driver.BackendUnavailableException;
 import io.ironclad.driver.TransientStorageException;
 import java.net.URI;
 import java.util.Locale;
@@ -49,7 +50,8 @@ final class KeystoneAuthenticator implements SwiftAuthenticator {
         } catch (AuthenticationException e) {
             throw new StorageException(driver, null, action + " refused: " + e.getMessage(), e);
         } catch (ConnectionException e) {
-            throw new TransientStorageException(driver, null, action + " failed: " + e.getMessage(), e);
+            // OpenStack4j's word for "could not connect": Keystone is down
+            throw new BackendUnavailableException(driver, null, action + " failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // OpenStack4j reports server errors as unchecked ResponseExceptions with a status
             throw new TransientStorageException(driver, null, action + " failed: " + e, e);

@@ -1,5 +1,6 @@
 package io.ironclad.swift;
 
+import io.ironclad.driver.BackendUnavailableException;
 import io.ironclad.driver.ObjectAlreadyExistsException;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectNotFoundException;
@@ -27,7 +28,9 @@ final class SwiftErrors {
 
     /**
      * The exception for a non-2xx answer: 404 not found, 412 precondition failed (already exists
-     * for a create-only write), 416 range not satisfiable, 408/429/5xx transient, any other 4xx fatal.
+     * for a create-only write), 416 range not satisfiable, 408/429 transient (throttled), 5xx the
+     * backend unavailable (Swift's proxy answers 503 when it cannot reach enough storage servers),
+     * any other 4xx fatal.
      */
     static StorageException forStatus(String driver, ObjectKey key, String action, Request request, int status) {
         String message = action + " answered HTTP " + status;
@@ -39,7 +42,7 @@ final class SwiftErrors {
             case 416 -> new RangeNotSatisfiableException(driver, key, message + " (range not satisfiable)");
             case 408, 429, 498 -> new TransientStorageException(driver, key, message + " (throttled or timed out)");
             default -> status >= 500
-                    ? new TransientStorageException(driver, key, message + " (server error)")
+                    ? new BackendUnavailableException(driver, key, message + " (server error)")
                     : new StorageException(driver, key, message);
         };
     }
@@ -47,11 +50,16 @@ final class SwiftErrors {
     /**
      * The exception for a request that failed with an I/O error. A write whose whole body was sent
      * may have been stored, so it is reported as an unknown outcome, never as plainly retryable.
+     * A connection that could not be made or was dropped before an answer is the backend
+     * unavailable; anything else (a request timeout on a live connection) is transient.
      */
     static StorageException forIo(String driver, ObjectKey key, String action, boolean writeBodySent, IOException cause) {
         String message = action + " failed: " + cause;
         if (writeBodySent) {
             return new OutcomeUnknownException(driver, key, message + " after the whole body was sent; the write may have happened", cause);
+        }
+        if (BackendUnavailableException.isConnectionFailure(cause)) {
+            return new BackendUnavailableException(driver, key, message, cause);
         }
         return new TransientStorageException(driver, key, message, cause);
     }

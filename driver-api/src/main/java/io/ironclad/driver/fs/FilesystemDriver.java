@@ -1,5 +1,6 @@
 package io.ironclad.driver.fs;
 
+import io.ironclad.driver.BackendUnavailableException;
 import io.ironclad.driver.BoundedInputStream;
 import io.ironclad.driver.ByteRange;
 import io.ironclad.driver.Capabilities;
@@ -28,6 +29,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -369,6 +371,10 @@ final class FilesystemDriver implements StorageDriver {
         for (int attempt = 1; ; attempt++) {
             Path temp = null;
             try {
+                if (!Files.isDirectory(objects)) {
+                    // never recreate it: on an unmounted volume that would write beside the real store
+                    throw new NoSuchFileException(objects.toString());
+                }
                 Files.createDirectories(target.getParent());
                 temp = target.resolveSibling(TEMP + UUID.randomUUID());
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -423,9 +429,22 @@ final class FilesystemDriver implements StorageDriver {
         }
     }
 
+    /**
+     * A missing file is "not found" only while the store directory itself is there: without it
+     * (an unmounted or removed volume) the backend is unavailable, as it is on the I/O errors of a
+     * failing disk or a lost network mount.
+     */
     StorageException failure(ObjectKey key, String operation, IOException e) {
+        if (!Files.isDirectory(objects)) {
+            return new BackendUnavailableException(name, key, operation + " failed: the store directory " + objects
+                    + " is missing (volume not mounted?): " + e, e);
+        }
         if (e instanceof NoSuchFileException) {
             return new ObjectNotFoundException(name, key, "not found");
+        }
+        String reason = e instanceof FileSystemException fs ? String.valueOf(fs.getReason()) : "";
+        if (reason.contains("Input/output error") || reason.contains("not connected") || reason.contains("Stale file handle")) {
+            return new BackendUnavailableException(name, key, operation + " failed: " + e, e);
         }
         return new StorageException(name, key, operation + " failed: " + e, e);
     }

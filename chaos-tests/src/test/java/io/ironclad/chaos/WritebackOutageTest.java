@@ -1,0 +1,224 @@
+package io.ironclad.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ironclad.driver.ObjectContent;
+import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.ReadOptions;
+import io.ironclad.driver.StorageDriver;
+import io.ironclad.swift.SwiftDriverConfig;
+import io.ironclad.swift.SwiftDrivers;
+import io.ironclad.tck.Await;
+import io.ironclad.tck.OpsService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Write-back on a real Swift whose object servers are all stopped: {@code skopeo} pushes an image
+ * to the sidecar jar (write-back on) and gets it back; a second replica sharing the PostgreSQL
+ * database proxies reads to the owner, and answers 503 (never 404) while the owner is killed with
+ * {@code kill -9}; the owner restarts on the same disk, the object servers come back, and within a
+ * bounded wait every blob is in Swift (read through the driver, integrity metadata included), the
+ * second replica serves it byte-identical from the store and the owner's local copies are gone.
+ * Prints the flush latency after recovery. Takes about a minute (two JVM starts, one restart,
+ * a consistency timeout of 3 s per blob while the store is down).
+ */
+@Tag("integration")
+class WritebackOutageTest {
+
+    private static final List<String> OBJECT_SERVERS = List.of("object-1", "object-2", "object-3", "object-4");
+    private static final Duration FLUSH_DEADLINE = Duration.ofSeconds(120);
+    private static final Pattern PENDING = Pattern.compile("(?m)^ironclad_writeback_pending_count(?:\\{[^}]*})? ([0-9.eE+-]+)$");
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<byte[]> blobs = new ArrayList<>();
+    private long recovering;
+
+    @Test
+    void pushesDuringAStoreOutageSurviveAKillAndAreFlushedWhenTheStoreReturns() throws Exception {
+        OpsService swift = OpsService.get("swift/aio.sh", "IRONCLAD_SWIFT_AUTH_URL");
+        String swiftDir = swift.setting("IRONCLAD_SWIFT_DIR");
+        Path work = Files.createDirectories(Path.of("target", "writeback-it", Long.toString(System.currentTimeMillis())).toAbsolutePath());
+        String container = "writeback-it-" + work.getFileName();
+        String schema = "writeback_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String base = System.getenv().getOrDefault("IRONCLAD_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+        Map<String, String> shared = Map.ofEntries(
+                Map.entry("datasources.default.url", base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema),
+                Map.entry("datasources.default.username", "postgres"),
+                Map.entry("flyway.datasources.default.schemas", schema),
+                Map.entry("ironclad.driver.type", "swift"),
+                Map.entry("ironclad.driver.swift.auth-url", swift.setting("IRONCLAD_SWIFT_AUTH_URL")),
+                Map.entry("ironclad.driver.swift.user", swift.setting("IRONCLAD_SWIFT_USER")),
+                Map.entry("ironclad.driver.swift.key", swift.setting("IRONCLAD_SWIFT_KEY")),
+                Map.entry("ironclad.driver.swift.container", container),
+                Map.entry("ironclad.consistency.timeout", "3s"),
+                Map.entry("ironclad.writeback.enabled", "true"),
+                Map.entry("ironclad.writeback.flush-interval", "250ms"),
+                Map.entry("ironclad.writeback.initial-backoff", "250ms"),
+                Map.entry("ironclad.writeback.max-backoff", "1s"));
+        Path layout = makeLayout(work.resolve("layout"));
+        int ownerPort = SidecarProcess.freePort();
+        int otherPort = SidecarProcess.freePort();
+        try (SidecarProcess owner = new SidecarProcess(Files.createDirectories(work.resolve("owner")), ownerPort,
+                        settings(shared, work.resolve("owner/data"), ownerPort));
+                SidecarProcess other = new SidecarProcess(Files.createDirectories(work.resolve("other")), otherPort,
+                        settings(shared, work.resolve("other/data"), otherPort))) {
+            owner.start();
+            other.start();
+            try {
+                OBJECT_SERVERS.forEach(server -> swift.control("stop-server", swiftDir, server));
+                String image = "127.0.0.1:" + ownerPort + "/writeback/app:v1";
+                skopeo("copy", "--preserve-digests", "--dest-tls-verify=false", "oci:" + layout + ":v1", "docker://" + image);
+                // the gauges follow the flush rounds (every 250 ms here)
+                Await.until("every pushed blob pending on the owner", Duration.ofSeconds(10), () -> pending(owner.uri()) == blobs.size());
+
+                Path back = work.resolve("back");
+                skopeo("copy", "--src-tls-verify=false", "--dest-oci-accept-uncompressed-layers", "docker://" + image, "oci:" + back + ":v1");
+                for (byte[] blob : blobs) {
+                    assertThat(Files.readAllBytes(back.resolve("blobs/sha256").resolve(hex(blob)))).as("pulled back from the owner").isEqualTo(blob);
+                    assertThat(get(other.uri(), blob).body()).as("proxied by the other replica").isEqualTo(blob);
+                }
+
+                owner.kill();
+                HttpResponse<byte[]> ownerGone = get(other.uri(), blobs.get(0));
+                assertThat(ownerGone.statusCode()).as("owner killed: retry later, not absent").isEqualTo(503);
+                assertThat(ownerGone.headers().firstValue("Retry-After")).isPresent();
+                owner.start();
+                Await.until("the restarted owner lists every pending blob again (nothing acknowledged lost)", Duration.ofSeconds(10),
+                        () -> pending(owner.uri()) == blobs.size());
+                assertThat(get(other.uri(), blobs.get(0)).body()).isEqualTo(blobs.get(0));
+            } finally {
+                recovering = System.nanoTime();
+                OBJECT_SERVERS.forEach(server -> swift.control("start-server", swiftDir, server));
+            }
+            Duration serversUp = Duration.ofNanos(System.nanoTime() - recovering);
+            int polls = Await.until("every pending blob flushed", FLUSH_DEADLINE, () -> pending(owner.uri()) == 0);
+            Duration flushed = Duration.ofNanos(System.nanoTime() - recovering);
+            System.out.printf("write-back: object servers restarted in %d ms; all %d pending blobs flushed %d ms after the first restart"
+                    + " (%d polls after the last)%n", serversUp.toMillis(), blobs.size(), flushed.toMillis(), polls);
+
+            try (StorageDriver driver = SwiftDrivers.create(SwiftDriverConfig.tempAuth(URI.create(swift.setting("IRONCLAD_SWIFT_AUTH_URL")),
+                    swift.setting("IRONCLAD_SWIFT_USER"), swift.setting("IRONCLAD_SWIFT_KEY"), container))) {
+                for (byte[] blob : blobs) {
+                    try (ObjectContent content = driver.open(blobKey(blob), ReadOptions.FRESH)) {
+                        assertThat(content.info().userMetadata()).as("integrity metadata").containsEntry("ironclad-digest", "sha256:" + hex(blob));
+                        assertThat(content.body().readAllBytes()).as("in Swift").isEqualTo(blob);
+                    }
+                    assertThat(get(other.uri(), blob).body()).as("second replica, from the store").isEqualTo(blob);
+                }
+            }
+            try (Stream<Path> left = Files.walk(work.resolve("owner/data/writeback/blobs"))) {
+                assertThat(left.filter(Files::isRegularFile).toList()).as("local copies left after the flush").isEmpty();
+            }
+        }
+    }
+
+    private static Map<String, String> settings(Map<String, String> shared, Path dataDir, int port) {
+        Map<String, String> settings = new java.util.HashMap<>(shared);
+        settings.put("ironclad.data-dir", dataDir.toString());
+        settings.put("ironclad.writeback.advertise-url", "http://127.0.0.1:" + port);
+        return settings;
+    }
+
+    private long pending(URI sidecar) {
+        try {
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(sidecar.resolve("/prometheus")).header("Accept", "text/plain").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher m = PENDING.matcher(scrape.body());
+            assertThat(m.find()).as("ironclad_writeback_pending_count in %s", scrape.body().length()).isTrue();
+            return (long) Double.parseDouble(m.group(1));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<byte[]> get(URI sidecar, byte[] blob) throws Exception {
+        return http.send(HttpRequest.newBuilder(sidecar.resolve("/v2/writeback/app/blobs/sha256:" + hex(blob))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static ObjectKey blobKey(byte[] blob) {
+        String hex = hex(blob);
+        return ObjectKey.of("blobs/sha256/" + hex.substring(0, 2) + "/" + hex);
+    }
+
+    /** An OCI layout with two uncompressed random layers (3 MiB, 200 KiB) and a config; every blob goes into {@link #blobs}. */
+    private Path makeLayout(Path layout) throws Exception {
+        Path dir = Files.createDirectories(layout.resolve("blobs/sha256"));
+        Random random = new Random(18);
+        byte[] big = new byte[3 << 20];
+        byte[] small = new byte[200 << 10];
+        random.nextBytes(big);
+        random.nextBytes(small);
+        ObjectNode config = json.createObjectNode().put("architecture", "amd64").put("os", "linux");
+        config.putObject("rootfs").put("type", "layers").putArray("diff_ids").add("sha256:" + hex(big)).add("sha256:" + hex(small));
+        byte[] configBytes = json.writeValueAsBytes(config);
+        ObjectNode manifest = json.createObjectNode().put("schemaVersion", 2).put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+        manifest.set("config", descriptor(dir, "application/vnd.oci.image.config.v1+json", configBytes));
+        manifest.putArray("layers").add(descriptor(dir, "application/vnd.oci.image.layer.v1.tar", big))
+                .add(descriptor(dir, "application/vnd.oci.image.layer.v1.tar", small));
+        byte[] manifestBytes = json.writeValueAsBytes(manifest);
+        Files.write(dir.resolve(hex(manifestBytes)), manifestBytes);
+        ObjectNode entry = json.createObjectNode().put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+                .put("digest", "sha256:" + hex(manifestBytes)).put("size", manifestBytes.length);
+        entry.putObject("annotations").put("org.opencontainers.image.ref.name", "v1");
+        ObjectNode index = json.createObjectNode().put("schemaVersion", 2);
+        index.putArray("manifests").add(entry);
+        Files.write(layout.resolve("index.json"), json.writeValueAsBytes(index));
+        Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}", StandardCharsets.UTF_8);
+        return layout;
+    }
+
+    private ObjectNode descriptor(Path dir, String mediaType, byte[] blob) throws IOException {
+        Files.write(dir.resolve(hex(blob)), blob);
+        blobs.add(blob);
+        return json.createObjectNode().put("mediaType", mediaType).put("digest", "sha256:" + hex(blob)).put("size", blob.length);
+    }
+
+    private static String hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void skopeo(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("skopeo", "--insecure-policy"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output;
+        try (InputStream in = process.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(process.waitFor(300, TimeUnit.SECONDS)).as("%s timed out", command).isTrue();
+        assertThat(process.exitValue()).as("%s failed: %s", command, output).isZero();
+    }
+}

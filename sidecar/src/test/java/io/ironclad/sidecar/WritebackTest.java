@@ -1,0 +1,169 @@
+package io.ironclad.sidecar;
+
+import static io.ironclad.sidecar.Oci.body;
+import static io.ironclad.sidecar.Oci.digest;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ironclad.driver.Digest;
+import io.ironclad.driver.ReadOptions;
+import io.ironclad.driver.memory.InMemoryDrivers;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Write-back in process: two replicas sharing one database and an object store that is down.
+ * Pushes are acknowledged from the owner's disk, read back from both replicas (the other one
+ * proxies to the owner), and flushed once the store is back; with write-back off they fail as
+ * before; an unreachable owner is a 503, never a 404.
+ */
+class WritebackTest {
+
+    private final OutageDriver driver = new OutageDriver(InMemoryDrivers.create());
+    private final String db = "jdbc:h2:mem:writeback-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+
+    @TempDir
+    Path dir;
+
+    private Sidecar replica(String name, boolean writeback) {
+        Map<String, Object> settings = new HashMap<>(Map.of(
+                "ironclad.writeback.enabled", writeback,
+                "ironclad.writeback.flush-interval", "100ms",
+                "ironclad.writeback.initial-backoff", "100ms",
+                "ironclad.writeback.max-backoff", "300ms",
+                "ironclad.consistency.timeout", "300ms"));
+        return new Sidecar(db, driver, dir.resolve(name), settings);
+    }
+
+    @Test
+    void pushesDuringAnOutageAreServedEverywhereAndFlushedWhenTheStoreReturns() throws Exception {
+        byte[] monolithic = random(70_000, 1);
+        byte[] chunked = random(120_000, 2);
+        try (Sidecar owner = replica("a", true); Sidecar other = replica("b", true)) {
+            driver.down(true);
+            Oci.pushMonolithic(owner, "wb/app", monolithic);
+            String location = Oci.startUpload(owner, "wb/app");
+            HttpResponse<byte[]> patched = Oci.patch(owner, location, Arrays.copyOfRange(chunked, 0, 60_000), 0);
+            assertThat(patched.statusCode()).as(body(patched)).isEqualTo(202);
+            assertThat(patched.headers().firstValue("Range")).hasValue("0-59999");
+            patched = Oci.patch(owner, Oci.location(patched), Arrays.copyOfRange(chunked, 60_000, chunked.length), 60_000);
+            assertThat(patched.statusCode()).as(body(patched)).isEqualTo(202);
+            HttpResponse<byte[]> done = Oci.finish(owner, Oci.location(patched), digest(chunked));
+            assertThat(done.statusCode()).as(body(done)).isEqualTo(201);
+
+            for (byte[] blob : new byte[][] {monolithic, chunked}) {
+                String path = "/v2/wb/app/blobs/" + digest(blob);
+                assertThat(Oci.head(other, path).statusCode()).isEqualTo(200);
+                assertThat(Oci.get(owner, path).body()).as("owner serves its local copy").isEqualTo(blob);
+                HttpResponse<byte[]> proxied = Oci.get(other, path);
+                assertThat(proxied.statusCode()).as(body(proxied)).isEqualTo(200);
+                assertThat(proxied.body()).as("the other replica proxies to the owner").isEqualTo(blob);
+                HttpResponse<byte[]> range = other.send(other.request(path).header("Range", "bytes=100-199").GET());
+                assertThat(range.statusCode()).isEqualTo(206);
+                assertThat(range.body()).isEqualTo(Arrays.copyOfRange(blob, 100, 200));
+            }
+            assertThat(gauge(owner, "ironclad.writeback.pending.count")).isEqualTo(2);
+            assertThat(gauge(owner, "ironclad.writeback.pending.bytes")).isEqualTo(monolithic.length + chunked.length);
+            assertThat(localCopies("a")).hasSize(2);
+
+            driver.down(false);
+            int waits = awaitCondition(() -> gauge(owner, "ironclad.writeback.pending.count") == 0, Duration.ofSeconds(20));
+            assertThat(waits).as("rounds waited").isPositive();
+            for (byte[] blob : new byte[][] {monolithic, chunked}) {
+                Digest d = Digest.parse(digest(blob));
+                assertThat(driver.stat(Registry.blobKey(d), ReadOptions.FRESH).userMetadata())
+                        .as("flushed with integrity metadata").containsEntry("ironclad-digest", d.toString());
+                assertThat(Oci.get(other, "/v2/wb/app/blobs/" + d).body()).isEqualTo(blob);
+            }
+            assertThat(localCopies("a")).as("local copies are gone after the flush").isEmpty();
+        }
+    }
+
+    @Test
+    void withWritebackOffAPushDuringAnOutageFailsAsBefore() {
+        try (Sidecar sidecar = replica("off", false)) {
+            driver.down(true);
+            byte[] blob = random(10_000, 3);
+            HttpResponse<byte[]> r = sidecar.send(sidecar.request("/v2/wb/off/blobs/uploads/?digest=" + digest(blob))
+                    .header("Content-Type", "application/octet-stream").POST(BodyPublishers.ofByteArray(blob)));
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+            assertThat(Files.exists(dir.resolve("off/writeback"))).as("nothing kept").isFalse();
+        }
+    }
+
+    @Test
+    void aPendingBlobWhoseOwnerIsUnreachableIs503AndDeletingItsLastReferenceDropsTheLocalCopy() throws Exception {
+        byte[] blob = random(30_000, 4);
+        byte[] second = random(20_000, 5);
+        String path = "/v2/wb/gone/blobs/" + digest(blob);
+        try (Sidecar other = replica("b", true)) {
+            try (Sidecar owner = replica("a", true)) {
+                driver.down(true);
+                Oci.pushMonolithic(owner, "wb/gone", blob);
+                Oci.pushMonolithic(owner, "wb/gone", second);
+            }
+            HttpResponse<byte[]> r = Oci.get(other, path);
+            assertThat(r.statusCode()).as("owner down: retry, not absent").isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+            assertThat(Oci.head(other, path).statusCode()).isEqualTo(200);
+
+            assertThat(other.send(other.request(path).DELETE()).statusCode()).isEqualTo(202);
+            other.bean(BlobCollector.class).collect(); // grace period 0 s: an unlinked blob would go at once
+            assertThat(other.bean(Metadata.class).findBlob(Digest.parse(digest(blob)))).as("GC leaves a pending blob alone").isPresent();
+        }
+        try (Sidecar owner = replica("a", true)) {
+            awaitCondition(() -> localCopies("a").size() == 1, Duration.ofSeconds(10)); // the owner's flush job drops the unlinked one
+            HttpResponse<byte[]> deleted = owner.send(owner.request("/v2/wb/gone/blobs/" + digest(second)).DELETE());
+            assertThat(deleted.statusCode()).as(body(deleted)).isEqualTo(202);
+            assertThat(localCopies("a")).as("the last reference went, so did the local copy").isEmpty();
+            awaitCondition(() -> gauge(owner, "ironclad.writeback.pending.count") == 0, Duration.ofSeconds(10));
+        }
+    }
+
+    private static double gauge(Sidecar sidecar, String name) {
+        return sidecar.bean(MeterRegistry.class).get(name).gauge().value();
+    }
+
+    private java.util.List<Path> localCopies(String replica) {
+        Path blobs = dir.resolve(replica).resolve("writeback/blobs");
+        if (!Files.exists(blobs)) {
+            return java.util.List.of();
+        }
+        try (Stream<Path> files = Files.walk(blobs)) {
+            return files.filter(Files::isRegularFile).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Polls {@code condition} until it holds or {@code limit} passes; returns how many polls failed first. */
+    static int awaitCondition(BooleanSupplier condition, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        int waits = 0;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("condition not met within %s", limit).isNegative();
+            Thread.sleep(50);
+            waits++;
+        }
+        return waits;
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+}
