@@ -2,6 +2,7 @@ package io.ironclad.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ironclad.driver.Capabilities;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.s3.S3Errors.Request;
@@ -25,7 +26,19 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 /** Creates S3 {@link StorageDriver}s. */
 public final class S3Drivers {
 
+    /** The name of every S3 driver ({@link StorageDriver#name()}). */
+    public static final String NAME = S3StorageDriver.NAME;
+
     private S3Drivers() {
+    }
+
+    /**
+     * What a driver for {@code config} guarantees at least, known without asking the server: all it
+     * will have except {@link io.ironclad.driver.Capability#CONDITIONAL_CREATE} when that is to be
+     * detected. For a stand-in while the server cannot be reached at start.
+     */
+    public static Capabilities capabilitiesBeforeProbe(S3DriverConfig config) {
+        return S3StorageDriver.capabilities(config, config.conditionalCreate() == S3DriverConfig.ConditionalCreate.ENFORCED);
     }
 
     /**

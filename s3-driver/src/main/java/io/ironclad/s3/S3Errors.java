@@ -37,9 +37,9 @@ final class S3Errors {
     private static final Set<String> TRANSIENT = Set.of("SlowDown", "Throttling", "ThrottlingException", "ThrottledException",
             "RequestThrottled", "RequestLimitExceeded", "TooManyRequests", "TooManyRequestsException", "RequestTimeout",
             "RequestTimeTooSkewed", "OperationAborted", "ConditionalRequestConflict", "ServiceUnavailable", "InternalError");
-    /** Answered with 503 by AWS, yet the server is alive and asks us to slow down. */
-    private static final Set<String> THROTTLING = Set.of("SlowDown", "Throttling", "ThrottlingException", "ThrottledException",
-            "RequestThrottled", "RequestLimitExceeded", "TooManyRequests", "TooManyRequestsException");
+    /** Codes of a live server that asks us to slow down or try again (AWS sends SlowDown with a 503): not an outage. */
+    private static final Set<String> ALIVE = TRANSIENT.stream().filter(code -> !code.equals("ServiceUnavailable") && !code.equals("InternalError"))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> CORRUPT = Set.of("BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch",
             "XAmzContentChecksumMismatch");
 
@@ -127,7 +127,7 @@ final class S3Errors {
         if (status == 501 || code.equals("NotImplemented")) {
             return new StorageException(driver, key, message + " (the server does not implement this)", e);
         }
-        if (status >= 500 && !THROTTLING.contains(code)) {
+        if (status >= 500 && !ALIVE.contains(code)) {
             return new BackendUnavailableException(driver, key, message + " (server error)", e);
         }
         if (status == 408 || status == 409 || status == 429 || status >= 500 || TRANSIENT.contains(code)) {

@@ -69,14 +69,19 @@ final class S3StorageDriver implements StorageDriver {
         this.nearby = requireNonNull(nearby, "nearby is null");
         this.multipart = new S3Multipart(primary, config.bucket(), config.partSize(),
                 config.requestChecksums() == S3DriverConfig.ChecksumMode.WHEN_SUPPORTED);
+        this.capabilities = capabilities(config, conditionalCreate);
+        this.sendSha256 = sendSha256;
+    }
+
+    /** What a driver for {@code config} guarantees; only conditional create needs the server's answer. */
+    static Capabilities capabilities(S3DriverConfig config, boolean conditionalCreate) {
         EnumSet<Capability> flags = EnumSet.of(Capability.SERVER_SIDE_COPY, Capability.RANGED_READ, Capability.LIST_AFTER_WRITE,
                 Capability.METADATA_UPDATE);
-        flags.add(primary == nearby ? Capability.READ_AFTER_WRITE : Capability.FRESHNESS_READ);
+        flags.add(config.freshnessEndpoint().isEmpty() ? Capability.READ_AFTER_WRITE : Capability.FRESHNESS_READ);
         if (conditionalCreate) {
             flags.add(Capability.CONDITIONAL_CREATE);
         }
-        this.capabilities = new Capabilities(flags, S3DriverConfig.MIN_PART_SIZE, S3DriverConfig.MAX_PART_SIZE, config.partSize());
-        this.sendSha256 = sendSha256;
+        return new Capabilities(flags, S3DriverConfig.MIN_PART_SIZE, S3DriverConfig.MAX_PART_SIZE, config.partSize());
     }
 
     @Override

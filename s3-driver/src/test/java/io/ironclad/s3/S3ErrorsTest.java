@@ -10,6 +10,7 @@ import io.ironclad.driver.OutcomeUnknownException;
 import io.ironclad.driver.PreconditionFailedException;
 import io.ironclad.driver.RangeNotSatisfiableException;
 import io.ironclad.driver.StorageException;
+import io.ironclad.driver.BackendUnavailableException;
 import io.ironclad.driver.TransientStorageException;
 import io.ironclad.s3.S3Errors.Request;
 import java.io.IOException;
@@ -43,10 +44,15 @@ class S3ErrorsTest {
     }
 
     @Test
-    void throttlingConflictsAndServerErrorsAreTransient() {
-        for (int status : new int[] {408, 409, 429, 500, 502, 503, 504}) {
+    void throttlingAndConflictsAreTransientAndServerErrorsAnOutage() {
+        for (int status : new int[] {408, 409, 429}) {
             assertThat(answer(status, "", Request.WRITE)).as("HTTP %d", status).isExactlyInstanceOf(TransientStorageException.class);
         }
+        for (int status : new int[] {500, 502, 503, 504}) {
+            assertThat(answer(status, "", Request.WRITE)).as("HTTP %d", status).isExactlyInstanceOf(BackendUnavailableException.class);
+        }
+        assertThat(answer(503, "ServiceUnavailable", Request.READ)).isExactlyInstanceOf(BackendUnavailableException.class);
+        assertThat(answer(500, "InternalError", Request.READ)).isExactlyInstanceOf(BackendUnavailableException.class);
         for (String code : new String[] {"SlowDown", "OperationAborted", "RequestTimeout", "Throttling", "ThrottlingException",
                 "RequestLimitExceeded", "TooManyRequests", "ConditionalRequestConflict"}) {
             StorageException e = answer(code.equals("RequestTimeout") ? 400 : 503, code, Request.WRITE);
@@ -82,6 +88,11 @@ class S3ErrorsTest {
         assertThat(S3Errors.map("s3", KEY, "GET", Request.READ, timeout, false)).isExactlyInstanceOf(TransientStorageException.class);
         SdkException unchecked = SdkClientException.create("payload", new UncheckedIOException(new IOException("cannot be replayed")));
         assertThat(S3Errors.map("s3", KEY, "PUT", Request.WRITE, unchecked, false)).isExactlyInstanceOf(TransientStorageException.class);
+        SdkException refused = SdkClientException.create("Unable to execute HTTP request", new java.net.ConnectException("Connection refused"));
+        assertThat(S3Errors.map("s3", KEY, "GET", Request.READ, refused, false)).isExactlyInstanceOf(BackendUnavailableException.class);
+        SdkException connectTimeout = SdkClientException.create("Unable to execute HTTP request",
+                new org.apache.http.conn.ConnectTimeoutException("Connect to 127.0.0.1:7480 timed out"));
+        assertThat(S3Errors.map("s3", KEY, "PUT", Request.WRITE, connectTimeout, false)).isExactlyInstanceOf(BackendUnavailableException.class);
         SdkException config = SdkClientException.create("Unable to load region");
         assertThat(S3Errors.map("s3", KEY, "GET", Request.READ, config, false)).isExactlyInstanceOf(StorageException.class);
     }

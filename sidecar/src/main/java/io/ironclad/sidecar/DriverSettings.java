@@ -9,6 +9,8 @@ import io.ironclad.s3.S3DriverConfig;
 import io.ironclad.s3.S3Drivers;
 import io.ironclad.swift.SwiftDriverConfig;
 import io.ironclad.swift.SwiftDrivers;
+import io.ironclad.sidecar.backend.BackendSettings;
+import io.ironclad.sidecar.backend.BackendStartup;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.context.env.PropertySourcePropertyResolver;
 import io.micronaut.core.value.PropertyResolver;
@@ -43,13 +45,37 @@ final class DriverSettings {
         return new DriverSettings(properties).driver(dataDir);
     }
 
+    /**
+     * As {@link #create(PropertyResolver, Path)}, for the server: a driver that reaches its backend
+     * when it is created (S3, filesystem) and cannot is handled by {@code policy}
+     * ({@link BackendStartup}); Swift reaches it on its first call, which the startup check makes.
+     */
+    static StorageDriver createForServer(PropertyResolver properties, Path dataDir, BackendSettings.StartupPolicy policy) {
+        DriverSettings settings = new DriverSettings(properties);
+        return switch (settings.type()) {
+            case "filesystem" -> {
+                FilesystemDriverConfig config = FilesystemDriverConfig.defaults(dataDir.resolve("store"));
+                yield BackendStartup.create(config.name(), FilesystemDrivers.CAPABILITIES, () -> FilesystemDrivers.create(config), policy);
+            }
+            case "s3" -> {
+                S3DriverConfig config = settings.s3();
+                yield BackendStartup.create(S3Drivers.NAME, S3Drivers.capabilitiesBeforeProbe(config), () -> s3Driver(config), policy);
+            }
+            default -> settings.driver(dataDir);
+        };
+    }
+
     /** The driver the flat {@code settings} (property name to value) configure. */
     static StorageDriver create(Map<String, Object> settings, Path dataDir) {
         return create(new PropertySourcePropertyResolver(PropertySource.of("settings", settings)), dataDir);
     }
 
+    private String type() {
+        return optional(TYPE).orElse("filesystem").toLowerCase(Locale.ROOT);
+    }
+
     private StorageDriver driver(Path dataDir) {
-        String type = optional(TYPE).orElse("filesystem").toLowerCase(Locale.ROOT);
+        String type = type();
         return switch (type) {
             case "memory" -> InMemoryDrivers.create();
             case "filesystem" -> FilesystemDrivers.create(FilesystemDriverConfig.defaults(filesystemRoot(dataDir)));

@@ -7,6 +7,7 @@ import io.ironclad.consistency.ConsistentStoreConfig;
 import io.ironclad.consistency.ConsistentStores;
 import io.ironclad.consistency.VerificationMode;
 import io.ironclad.driver.StorageDriver;
+import io.ironclad.sidecar.backend.BackendSettings;
 import io.ironclad.sidecar.backend.CircuitSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
@@ -32,8 +33,8 @@ final class StoreFactory {
      */
     @Singleton
     @Requires(property = "ironclad.driver.type", notEquals = "provided")
-    StorageDriver storageDriver(Environment environment, @Value("${ironclad.data-dir:./data}") String dataDir) {
-        return DriverSettings.create(environment, Path.of(dataDir));
+    StorageDriver storageDriver(Environment environment, @Value("${ironclad.data-dir:./data}") String dataDir, BackendSettings backend) {
+        return DriverSettings.createForServer(environment, Path.of(dataDir), backend.startup());
     }
 
     /** Created at startup so a misconfigured driver stops the process before it listens. */

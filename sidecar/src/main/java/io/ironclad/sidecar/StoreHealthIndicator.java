@@ -1,5 +1,7 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.consistency.availability.BackendAvailability;
+import io.ironclad.consistency.availability.BackendStatus;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectNotFoundException;
 import io.ironclad.driver.ReadOptions;
@@ -12,12 +14,16 @@ import io.micronaut.management.health.indicator.HealthResult;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.reactivestreams.Publisher;
 
 /**
  * {@code store}: UP when the object store answers a metadata read ({@code stat} of a probe key
- * that need not exist; "not found" is an answer) within {@code ironclad.health.timeout}.
+ * that need not exist; "not found" is an answer) within {@code ironclad.health.timeout} and its
+ * circuit breaker is closed. The details name the driver and the breaker's state
+ * ({@code circuit}: {@code closed}, {@code open}, {@code half_open}), since when it is in it and
+ * the last outage failure it counted, so an outage reads as one.
  *
  * <p>When it does not, the indicator reports {@link #DEGRADED}, with the driver and the error, and
  * the replica stays ready. A backend outage hits every replica at once: taking them all out of the
@@ -39,12 +45,14 @@ final class StoreHealthIndicator implements HealthIndicator {
     private static final ObjectKey PROBE_KEY = ObjectKey.of("ironclad-health/probe");
 
     private final StorageDriver driver;
+    private final BackendAvailability availability;
     private final HealthProbe probe;
     private final boolean failureUnready;
 
-    StoreHealthIndicator(StorageDriver driver, @Value("${ironclad.health.timeout:2s}") Duration timeout,
+    StoreHealthIndicator(StorageDriver driver, BackendAvailability availability, @Value("${ironclad.health.timeout:2s}") Duration timeout,
             @Value("${ironclad.health.store-failure-unready:false}") boolean failureUnready) {
         this.driver = driver;
+        this.availability = availability;
         this.failureUnready = failureUnready;
         this.probe = new HealthProbe("object store (" + driver.name() + ")", () -> stat(driver), timeout);
     }
@@ -55,14 +63,22 @@ final class StoreHealthIndicator implements HealthIndicator {
     }
 
     private HealthResult result(HealthProbe.Outcome outcome) {
+        BackendStatus circuit = availability.status();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("driver", driver.name());
         details.put("latencyMillis", outcome.millis());
         if (!outcome.ok()) {
             details.put("error", outcome.error());
         }
+        details.put("circuit", circuit.state().name().toLowerCase(Locale.ROOT));
+        details.put("circuitSince", circuit.since().toString());
+        circuit.lastFailure().ifPresent(failure -> details.put("lastFailure", failure));
+        if (!circuit.available()) {
+            details.put("retryAfterSeconds", circuit.retryAfter().toSeconds());
+        }
         HealthStatus failed = failureUnready ? HealthStatus.DOWN : DEGRADED;
-        return HealthResult.builder("store", outcome.ok() ? HealthStatus.UP : failed).details(details).build();
+        boolean up = outcome.ok() && circuit.available();
+        return HealthResult.builder("store", up ? HealthStatus.UP : failed).details(details).build();
     }
 
     private static Object stat(StorageDriver driver) throws Exception {

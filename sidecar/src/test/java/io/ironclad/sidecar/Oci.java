@@ -31,6 +31,10 @@ final class Oci {
         assertThat(r.headers().firstValue("Docker-Content-Digest")).hasValue(digest(blob));
     }
 
+    static HttpResponse<byte[]> startUploadResponse(Sidecar sidecar, String repo) {
+        return sidecar.send(sidecar.request("/v2/" + repo + "/blobs/uploads/").POST(BodyPublishers.noBody()));
+    }
+
     static String startUpload(Sidecar sidecar, String repo) {
         HttpResponse<byte[]> r = sidecar.send(sidecar.request("/v2/" + repo + "/blobs/uploads/").POST(BodyPublishers.noBody()));
         assertThat(r.statusCode()).as(body(r)).isEqualTo(202);

@@ -2,6 +2,7 @@ package io.ironclad.swift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ironclad.driver.BackendUnavailableException;
 import io.ironclad.driver.ObjectAlreadyExistsException;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectNotFoundException;
@@ -23,10 +24,15 @@ class SwiftErrorsTest {
         assertThat(map(412, SwiftErrors.Request.READ)).isExactlyInstanceOf(PreconditionFailedException.class);
         assertThat(map(412, SwiftErrors.Request.CREATE_ONLY_WRITE)).isExactlyInstanceOf(ObjectAlreadyExistsException.class);
         assertThat(map(416, SwiftErrors.Request.READ)).isExactlyInstanceOf(RangeNotSatisfiableException.class);
-        for (int transientStatus : new int[] {408, 429, 500, 502, 503, 504, 507}) {
+        for (int transientStatus : new int[] {408, 429}) {
             assertThat(map(transientStatus, SwiftErrors.Request.WRITE)).as("HTTP %d", transientStatus)
                     .isExactlyInstanceOf(TransientStorageException.class);
             assertThat(map(transientStatus, SwiftErrors.Request.WRITE).retryable()).isTrue();
+        }
+        for (int serverError : new int[] {500, 502, 503, 504, 507}) {
+            assertThat(map(serverError, SwiftErrors.Request.WRITE)).as("HTTP %d is an outage", serverError)
+                    .isExactlyInstanceOf(BackendUnavailableException.class);
+            assertThat(map(serverError, SwiftErrors.Request.WRITE).retryable()).isTrue();
         }
         for (int fatal : new int[] {400, 401, 403, 409, 411, 413, 422}) {
             StorageException e = map(fatal, SwiftErrors.Request.WRITE);
@@ -44,6 +50,20 @@ class SwiftErrorsTest {
         assertThat(before).isExactlyInstanceOf(TransientStorageException.class).hasCause(reset);
         assertThat(after).isExactlyInstanceOf(OutcomeUnknownException.class).hasCause(reset).hasMessageContaining(KEY.value());
         assertThat(after.retryable()).isFalse();
+    }
+
+    @Test
+    void aConnectionThatCannotBeMadeIsAnOutageButASlowAnswerIsNot() {
+        assertThat(SwiftErrors.forIo("swift", KEY, "GET", false, new java.net.ConnectException("Connection refused")))
+                .isExactlyInstanceOf(BackendUnavailableException.class);
+        assertThat(SwiftErrors.forIo("swift", KEY, "GET", false, new java.net.http.HttpConnectTimeoutException("connect timed out")))
+                .isExactlyInstanceOf(BackendUnavailableException.class);
+        assertThat(SwiftErrors.forIo("swift", KEY, "GET", false, new IOException("HTTP/1.1 header parser received no bytes")))
+                .isExactlyInstanceOf(BackendUnavailableException.class);
+        assertThat(SwiftErrors.forIo("swift", KEY, "GET", false, new java.net.http.HttpTimeoutException("request timed out")))
+                .isExactlyInstanceOf(TransientStorageException.class);
+        assertThat(SwiftErrors.forIo("swift", KEY, "PUT", true, new java.net.SocketException("Connection reset")))
+                .as("after the whole body: the write may have happened").isExactlyInstanceOf(OutcomeUnknownException.class);
     }
 
     private static StorageException map(int status, SwiftErrors.Request request) {

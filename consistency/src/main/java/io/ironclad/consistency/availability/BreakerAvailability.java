@@ -47,6 +47,8 @@ final class BreakerAvailability implements BackendAvailability {
     private volatile Instant since;
     private volatile Instant downSince;
     private volatile String lastFailure;
+    /** Set while {@link #markDown} opens the breaker: its caller has logged why, so the opening is not logged twice. */
+    private volatile boolean markingDown;
 
     /** {@code probe} asks the raw driver a cheap question; it runs through the breaker in {@link #probe()}. */
     BreakerAvailability(String driver, CircuitBreakerSettings settings, Clock clock, MeterRegistry registry, Call<?> probe) {
@@ -100,7 +102,12 @@ final class BreakerAvailability implements BackendAvailability {
     public void markDown(String reason) {
         if (settings.enabled() && breaker.getState() != CircuitBreaker.State.OPEN) {
             lastFailure = reason;
-            breaker.transitionToOpenState();
+            markingDown = true;
+            try {
+                breaker.transitionToOpenState();
+            } finally {
+                markingDown = false;
+            }
         }
     }
 
@@ -172,7 +179,7 @@ final class BreakerAvailability implements BackendAvailability {
         since = now;
         if (previous == State.CLOSED && next == State.OPEN) {
             downSince = now;
-            LOG.log(System.Logger.Level.WARNING, "backend " + driver + " unavailable: circuit breaker opened, requests that need it fail"
+            LOG.log(markingDown ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "backend " + driver + " unavailable: circuit breaker opened, requests that need it fail"
                     + " fast with 503 and it is probed every " + settings.openWait().toSeconds() + " s; last failure: " + lastFailure);
         } else if (next == State.CLOSED && previous != State.CLOSED) {
             long seconds = downSince == null ? 0 : Duration.between(downSince, now).toSeconds();

@@ -61,9 +61,7 @@ import java.util.stream.Stream;
  */
 final class FilesystemDriver implements StorageDriver {
 
-    private static final Capabilities CAPABILITIES = Capabilities.of(Capability.READ_AFTER_WRITE,
-            Capability.LIST_AFTER_WRITE, Capability.CONDITIONAL_CREATE, Capability.FRESHNESS_READ,
-            Capability.SERVER_SIDE_COPY, Capability.RANGED_READ, Capability.METADATA_UPDATE);
+    private static final Capabilities CAPABILITIES = FilesystemDrivers.CAPABILITIES;
     private static final String DIR = ".d";
     private static final String OBJECT = ".o";
     private static final String TEMP = ".tmp-";

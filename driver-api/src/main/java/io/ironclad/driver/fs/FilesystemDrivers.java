@@ -2,10 +2,17 @@ package io.ironclad.driver.fs;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ironclad.driver.Capabilities;
+import io.ironclad.driver.Capability;
 import io.ironclad.driver.StorageDriver;
 
 /** Creates filesystem drivers: strongly consistent local stores for single-node deployments and tests. */
 public final class FilesystemDrivers {
+
+    /** What every filesystem driver guarantees. */
+    public static final Capabilities CAPABILITIES = Capabilities.of(Capability.READ_AFTER_WRITE,
+            Capability.LIST_AFTER_WRITE, Capability.CONDITIONAL_CREATE, Capability.FRESHNESS_READ,
+            Capability.SERVER_SIDE_COPY, Capability.RANGED_READ, Capability.METADATA_UPDATE);
 
     private FilesystemDrivers() {
     }
