@@ -22,7 +22,13 @@ public record ConsistencyEvent(Kind kind, String driver, String operation, Strin
 
     /** Event kinds; metric and API names are the lower-case forms. */
     public enum Kind {
-        RETRY, FRESHNESS_FETCH, STALE_METADATA, INTEGRITY_REFUSAL, TIMEOUT, LEGACY_VERIFIED
+        RETRY, FRESHNESS_FETCH, STALE_METADATA, INTEGRITY_REFUSAL, TIMEOUT, LEGACY_VERIFIED,
+        /** pull-through cache: the upstream failed (driver {@code proxy:<upstream>}, operation the failure's kind) */
+        UPSTREAM_ERROR,
+        /** pull-through cache: a cached tag was served while the upstream failed (elapsed: how stale) */
+        STALE_SERVED,
+        /** pull-through cache: the upstream was asked for a tag past its TTL (operation: the outcome) */
+        TAG_REFRESH
     }
 
     public ConsistencyEvent {
