@@ -44,15 +44,56 @@ final class ProxyMetrics {
     private final Clock clock;
     private final Map<String, UpstreamHealth> health = new ConcurrentHashMap<>();
 
-    ProxyMetrics(MeterRegistry meters, List<ConsistencyListener> listeners, ProxyClock clock) {
+    ProxyMetrics(MeterRegistry meters, List<ConsistencyListener> listeners, ProxyClock clock, Upstreams upstreams) {
         this.meters = meters;
         this.listeners = List.copyOf(listeners);
         this.clock = clock.clock();
+        for (UpstreamClient upstream : upstreams.all()) {
+            registerAtZero(upstream.name());
+        }
+    }
+
+    /** Every series of a configured upstream exists from the start, so rates and alerts see 0, not "no data". */
+    private void registerAtZero(String upstream) {
+        for (UpstreamFailure.Kind kind : UpstreamFailure.Kind.values()) {
+            errors(upstream, kind);
+        }
+        stale(upstream);
+        staleSeconds(upstream);
+        for (String outcome : List.of("new", "unchanged", "updated", "deleted", "deleted-kept")) {
+            refreshes(upstream, outcome);
+        }
+        bytes(upstream);
+    }
+
+    private Counter errors(String upstream, UpstreamFailure.Kind kind) {
+        return Counter.builder("ironclad.proxy.upstream.errors").description("upstream registry failures of the pull-through cache, by kind")
+                .tag("upstream", upstream).tag("kind", kind.tag()).register(meters);
+    }
+
+    private Counter stale(String upstream) {
+        return Counter.builder("ironclad.proxy.stale.served").description("cached answers served while the upstream failed")
+                .tag("upstream", upstream).register(meters);
+    }
+
+    private DistributionSummary staleSeconds(String upstream) {
+        return DistributionSummary.builder("ironclad.proxy.stale.seconds").baseUnit("seconds")
+                .description("how long before a stale answer the upstream last confirmed it").publishPercentileHistogram()
+                .tag("upstream", upstream).register(meters);
+    }
+
+    private Counter refreshes(String upstream, String outcome) {
+        return Counter.builder("ironclad.proxy.tag.refreshes").description("cached tags checked with the upstream after their TTL, by outcome")
+                .tag("upstream", upstream).tag("outcome", outcome).register(meters);
+    }
+
+    private Counter bytes(String upstream) {
+        return Counter.builder("ironclad.proxy.upstream.bytes").baseUnit("bytes").description("bytes received from the upstream registry")
+                .tag("upstream", upstream).register(meters);
     }
 
     void failed(UpstreamFailure failure, String key) {
-        Counter.builder("ironclad.proxy.upstream.errors").description("upstream registry failures of the pull-through cache, by kind")
-                .tag("upstream", failure.upstream()).tag("kind", failure.kind().tag()).register(meters).increment();
+        errors(failure.upstream(), failure.kind()).increment();
         health.compute(failure.upstream(), (u, h) -> {
             UpstreamHealth was = h == null ? UpstreamHealth.UNKNOWN : h;
             return new UpstreamHealth(was.lastSuccess(), Optional.of(clock.instant()), Optional.of(failure.getMessage()),
@@ -69,24 +110,19 @@ final class ProxyMetrics {
     }
 
     void servedStale(String upstream, String key, Duration staleness, UpstreamFailure cause) {
-        Counter.builder("ironclad.proxy.stale.served").description("cached answers served while the upstream failed")
-                .tag("upstream", upstream).register(meters).increment();
-        DistributionSummary.builder("ironclad.proxy.stale.seconds").baseUnit("seconds")
-                .description("how long before a stale answer the upstream last confirmed it").publishPercentileHistogram()
-                .tag("upstream", upstream).register(meters).record(staleness.toMillis() / 1000.0);
+        stale(upstream).increment();
+        staleSeconds(upstream).record(staleness.toMillis() / 1000.0);
         emit(ConsistencyEvent.Kind.STALE_SERVED, upstream, "serve", key, staleness, "upstream failed (" + cause.kind().tag()
                 + "); served what it confirmed " + staleness.toSeconds() + " s ago");
     }
 
     void refreshed(String upstream, String key, String outcome) {
-        Counter.builder("ironclad.proxy.tag.refreshes").description("cached tags checked with the upstream after their TTL, by outcome")
-                .tag("upstream", upstream).tag("outcome", outcome).register(meters).increment();
+        refreshes(upstream, outcome).increment();
         emit(ConsistencyEvent.Kind.TAG_REFRESH, upstream, outcome, key, Duration.ZERO, "tag " + outcome);
     }
 
     void received(String upstream, long bytes) {
-        Counter.builder("ironclad.proxy.upstream.bytes").baseUnit("bytes").description("bytes received from the upstream registry")
-                .tag("upstream", upstream).register(meters).increment(bytes);
+        bytes(upstream).increment(bytes);
     }
 
     UpstreamHealth health(String upstream) {
