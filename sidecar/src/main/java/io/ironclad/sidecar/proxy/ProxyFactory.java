@@ -1,6 +1,7 @@
 package io.ironclad.sidecar.proxy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Secondary;
 import jakarta.inject.Singleton;
@@ -18,7 +19,8 @@ final class ProxyFactory {
         return new ProxyClock(Clock.systemUTC());
     }
 
-    @Singleton
+    /** Built at startup ({@code @Context}), so a wrong upstream setting stops the sidecar instead of failing pulls. */
+    @Context
     Upstreams upstreams(ProxySettings settings, List<UpstreamSettings> prefixed, ObjectMapper json, ProxyClock clock) {
         List<UpstreamClient> clients = prefixed.stream().map(u -> new UpstreamClient(u, settings, json, clock.clock())).toList();
         Optional<UpstreamClient> mirror = Optional.ofNullable(settings.mirror())

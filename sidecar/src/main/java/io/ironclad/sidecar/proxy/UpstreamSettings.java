@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
 
 /**
  * One name-prefixed upstream, {@code ironclad.proxy.upstreams.<name>.*}: repository
@@ -18,7 +19,7 @@ import io.micronaut.core.annotation.Nullable;
  */
 @EachProperty("ironclad.proxy.upstreams")
 public record UpstreamSettings(@Parameter String name, String remoteUrl, @Nullable String username, @Nullable String password,
-        @Nullable String caFile, boolean insecure) {
+        @Nullable String caFile, @Bindable(defaultValue = "false") boolean insecure) {
 
     public UpstreamSettings {
         requireNonNull(name, "name is null");
