@@ -49,7 +49,13 @@ public final class PullThrough {
             return;
         }
         if (byDigest) {
-            manifestByDigest(repository, Digest.parse(reference), route.get());
+            Digest digest;
+            try {
+                digest = Digest.parse(reference);
+            } catch (IllegalArgumentException e) {
+                return; // names no manifest: the registry answers 404 MANIFEST_UNKNOWN
+            }
+            manifestByDigest(repository, digest, route.get());
         } else {
             tag(repository, reference, route.get());
         }
