@@ -16,6 +16,11 @@ import java.util.concurrent.Executors;
  * corrupted or answered as a lagging replica would. {@code GET /_chaos/injected} returns the
  * counts of what it injected.
  *
+ * <p>It also fronts an OCI registry (the upstream of a pull-through cache): faults whose
+ * {@code path} matches {@code ^/v2/} act on registry requests, an ERROR may carry a
+ * {@code Retry-After} (429 rate limiting), and absolute {@code Location} headers are rewritten
+ * to the proxy. Lag applies to Swift object paths only.
+ *
  * <p>Built on the JDK's {@code com.sun.net.httpserver}: keep-alive, chunked request bodies and
  * {@code Expect: 100-continue} come for free, both bodies stream, and a handler that throws
  * makes the server close the connection, which is exactly a truncated body or a dropped

@@ -18,10 +18,18 @@ import java.util.regex.Pattern;
  * @param minMillis LATENCY only: least added delay
  * @param maxMillis LATENCY only: most added delay
  * @param afterForward DROP only: forward the request first, so a write may have happened
+ * @param retryAfterSeconds ERROR only: a {@code Retry-After} header on the injected answer (0: none), as a
+ *        rate-limiting registry sends with 429
  */
 record FaultSpec(FaultKind kind, double probability, int burst, List<Integer> statuses, List<String> methods, String path,
-        long minMillis, long maxMillis, boolean afterForward) {
+        long minMillis, long maxMillis, boolean afterForward, int retryAfterSeconds) {
 
+    FaultSpec(FaultKind kind, double probability, int burst, List<Integer> statuses, List<String> methods, String path,
+            long minMillis, long maxMillis, boolean afterForward) {
+        this(kind, probability, burst, statuses, methods, path, minMillis, maxMillis, afterForward, 0);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     FaultSpec {
         requireNonNull(kind, "kind is null");
         if (probability < 0 || probability > 1) {
@@ -34,6 +42,9 @@ record FaultSpec(FaultKind kind, double probability, int burst, List<Integer> st
                 : methods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
         path = path == null ? "^/v1/.*" : path;
         Pattern.compile(path);
+        if (retryAfterSeconds < 0) {
+            throw new IllegalArgumentException(kind + ": retryAfterSeconds is negative");
+        }
         if (minMillis < 0 || maxMillis < minMillis) {
             throw new IllegalArgumentException(kind + ": need 0 <= minMillis <= maxMillis");
         }

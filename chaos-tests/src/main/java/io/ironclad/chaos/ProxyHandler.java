@@ -92,6 +92,9 @@ final class ProxyHandler implements HttpHandler {
                     if (errorNow(i, fault)) {
                         int status = fault.statuses().get((int) dice.below(fault.statuses().size()));
                         injections.count("error_" + status);
+                        if (fault.retryAfterSeconds() > 0) {
+                            exchange.getResponseHeaders().set("Retry-After", Integer.toString(fault.retryAfterSeconds()));
+                        }
                         reply(exchange, status, ("injected " + status + "\n").getBytes(StandardCharsets.UTF_8), "text/plain");
                         return;
                     }
@@ -207,6 +210,7 @@ final class ProxyHandler implements HttpHandler {
         Map<String, List<String>> headers = Upstream.relayable(response.headers().map());
         headers.forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
         rewriteStorageUrl(exchange);
+        rewriteLocation(exchange);
         long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
         try (InputStream in = response.body()) {
             if (exchange.getRequestMethod().equals("HEAD") || status == 204 || status == 304) {
@@ -281,6 +285,21 @@ final class ProxyHandler implements HttpHandler {
         java.net.URI original = java.net.URI.create(storageUrl);
         String rewritten = "http://" + host + original.getRawPath();
         exchange.getResponseHeaders().set("X-Storage-Url", rewritten);
+    }
+
+    /**
+     * An OCI registry's absolute {@code Location} (upload sessions) points at the registry itself;
+     * clients of a proxied registry must come back through the proxy too.
+     */
+    private void rewriteLocation(HttpExchange exchange) {
+        String location = exchange.getResponseHeaders().getFirst("Location");
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        if (location == null || host == null || !location.startsWith(upstream.base().toString())) {
+            return;
+        }
+        java.net.URI original = java.net.URI.create(location);
+        exchange.getResponseHeaders().set("Location", "http://" + host + original.getRawPath()
+                + (original.getRawQuery() == null ? "" : "?" + original.getRawQuery()));
     }
 
     private static void reply(HttpExchange exchange, int status, byte[] body, String type) throws IOException {

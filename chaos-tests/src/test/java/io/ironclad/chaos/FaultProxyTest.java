@@ -89,6 +89,15 @@ class FaultProxyTest {
     }
 
     @Test
+    void anInjectedErrorCarriesItsRetryAfter() throws Exception {
+        start(scenario(null, new FaultSpec(FaultKind.ERROR, 1, 1, List.of(429), List.of("GET"), "^/v2/", 0, 0, false, 7)));
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(proxy.uri().resolve("/v2/library/app/manifests/v1")).GET().build(),
+                BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("7");
+    }
+
+    @Test
     void lagServesThePreviousVersionOr404UnlessNewestIsAsked() throws Exception {
         start(scenario(new LagSpec(60_000, 1, 1 << 20, true, false)));
         byte[] first = "version one".getBytes();

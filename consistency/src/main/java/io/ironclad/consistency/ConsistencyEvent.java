@@ -30,7 +30,13 @@ public record ConsistencyEvent(Kind kind, String driver, String operation, Strin
          * (operation {@code circuit}). Such failures are never reported as {@code RETRY},
          * {@code FRESHNESS_FETCH} or {@code TIMEOUT}, so they never count as replication lag.
          */
-        BACKEND_UNAVAILABLE
+        BACKEND_UNAVAILABLE,
+        /** pull-through cache: the upstream failed (driver {@code proxy:<upstream>}, operation the failure's kind) */
+        UPSTREAM_ERROR,
+        /** pull-through cache: a cached tag was served while the upstream failed (elapsed: how stale) */
+        STALE_SERVED,
+        /** pull-through cache: the upstream was asked for a tag past its TTL (operation: the outcome) */
+        TAG_REFRESH
     }
 
     public ConsistencyEvent {

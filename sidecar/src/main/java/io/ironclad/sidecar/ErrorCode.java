@@ -22,7 +22,9 @@ enum ErrorCode {
     MANIFEST_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "manifest exceeds the size limit"),
     BODY_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "request body exceeds the spool area"),
     BODY_TIMEOUT(HttpStatus.REQUEST_TIMEOUT, "request body stalled"),
-    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "storage backend temporarily unavailable");
+    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "storage backend temporarily unavailable"),
+    /** A pull-through cache's upstream answered 429 and nothing cached may be served instead. */
+    TOO_MANY_REQUESTS(HttpStatus.TOO_MANY_REQUESTS, "too many requests");
 
     private final HttpStatus status;
     private final String message;
@@ -47,6 +49,7 @@ enum ErrorCode {
             case MANIFEST_TOO_LARGE, BODY_TOO_LARGE -> "SIZE_INVALID";
             case BODY_TIMEOUT -> "BLOB_UPLOAD_INVALID";
             case UNAVAILABLE -> "UNAVAILABLE";
+            case TOO_MANY_REQUESTS -> "TOOMANYREQUESTS";
             default -> name();
         };
     }

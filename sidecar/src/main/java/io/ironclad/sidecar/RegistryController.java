@@ -73,9 +73,12 @@ final class RegistryController {
 
     private final boolean autoMount;
 
+    private final ProxyHooks proxy;
+
     RegistryController(Registry registry, ObjectMapper json, Spooler spooler, AfterBody afterBody,
-            @Value("${ironclad.uploads.auto-mount:true}") boolean autoMount) {
+            @Value("${ironclad.uploads.auto-mount:true}") boolean autoMount, ProxyHooks proxy) {
         this.registry = registry;
+        this.proxy = proxy;
         this.autoMount = autoMount;
         this.afterBody = afterBody;
         this.json = json;
@@ -115,6 +118,7 @@ final class RegistryController {
             return getBlob(blob, request);
         }
         if (target instanceof RegistryPath.Manifest manifest) {
+            proxy.beforeManifest(manifest);
             return manifestResponse(manifest, registry.manifest(manifest.name(), manifest.reference()), request, true);
         }
         if (target instanceof RegistryPath.UploadSession upload) {
@@ -133,6 +137,7 @@ final class RegistryController {
     private HttpResponse<?> head(String path, HttpRequest<?> request) {
         RegistryPath target = parseForRead(path);
         if (target instanceof RegistryPath.Blob blob) {
+            proxy.beforeBlob(blob);
             BlobRow row = registry.blob(blob.name(), blob.digest());
             if (notModified(request, row.digest())) {
                 return notModified(row.digest(), IMMUTABLE);
@@ -143,6 +148,7 @@ final class RegistryController {
                     .contentLength(row.size());
         }
         if (target instanceof RegistryPath.Manifest manifest) {
+            proxy.beforeManifest(manifest);
             return manifestResponse(manifest, registry.manifest(manifest.name(), manifest.reference()), request, false);
         }
         throw new RegistryException(ErrorCode.UNSUPPORTED, "HEAD not supported on /v2/" + path);
@@ -170,6 +176,7 @@ final class RegistryController {
         if (!(target instanceof RegistryPath.Uploads uploads)) {
             throw new RegistryException(ErrorCode.UNSUPPORTED, "POST not supported on /v2/" + path);
         }
+        proxy.refuseWrite(uploads.name());
         return afterBody.run(spooler.receive(request), payload -> post(uploads.name(), request, payload));
     }
 
@@ -229,6 +236,7 @@ final class RegistryController {
     CompletableFuture<HttpResponse<?>> put(@PathVariable String path, HttpRequest<?> request) {
         RegistryPath target = RegistryPath.parse(path);
         if (target instanceof RegistryPath.Manifest manifest) {
+            proxy.refuseWrite(manifest.name());
             CompletableFuture<Spooler.RequestPayload> body = spooler.receive(request, Registry.MANIFEST_LIMIT, size ->
                     new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, "manifest is larger than " + Registry.MANIFEST_LIMIT + " bytes"));
             return afterBody.run(body, payload -> putManifest(manifest, request, payload.bytes()));
@@ -256,6 +264,9 @@ final class RegistryController {
     @Delete("/{+path}")
     HttpResponse<?> delete(@PathVariable String path) throws StorageException {
         RegistryPath target = RegistryPath.parse(path);
+        if (target instanceof RegistryPath.Blob || target instanceof RegistryPath.Manifest) {
+            proxy.refuseWrite(target instanceof RegistryPath.Blob b ? b.name() : ((RegistryPath.Manifest) target).name());
+        }
         if (target instanceof RegistryPath.Blob blob) {
             registry.deleteBlob(blob.name(), blob.digest());
             return HttpResponse.accepted();
@@ -272,6 +283,7 @@ final class RegistryController {
     // ------------------------------------------------------------------ responses
 
     private HttpResponse<?> getBlob(RegistryPath.Blob blob, HttpRequest<?> request) throws StorageException {
+        proxy.beforeBlob(blob);
         BlobRow row = registry.blob(blob.name(), blob.digest());
         if (notModified(request, row.digest())) {
             return notModified(row.digest(), IMMUTABLE);

@@ -73,7 +73,7 @@ final class RegistryErrorHandler implements ExceptionHandler<Exception, HttpResp
             LOG.debug("[{}] {} {} refused: {}", id, request.getMethod(), request.getPath(), e.getMessage(), e.getCause());
         }
         MutableHttpResponse<?> response = HttpResponse.status(status);
-        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+        if (status == HttpStatus.SERVICE_UNAVAILABLE && !e.headers().containsKey("Retry-After")) {
             response.header("Retry-After", RETRY_AFTER_SECONDS);
         }
         e.headers().forEach(response::header);

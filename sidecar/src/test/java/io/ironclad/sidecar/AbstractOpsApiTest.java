@@ -126,7 +126,7 @@ abstract class AbstractOpsApiTest {
 
     @Test
     void badParametersAre400WithAMessageNamingThem() throws Exception {
-        assertBadRequest("/ops/consistency/events?kind=retries", "unknown event kind 'retries'; known kinds: freshness_fetch,");
+        assertBadRequest("/ops/consistency/events?kind=retries", "unknown event kind 'retries'; known kinds: backend_unavailable, freshness_fetch,");
         assertBadRequest("/ops/consistency/events?since=yesterday", "since=yesterday is neither an ISO-8601 instant");
         assertBadRequest("/ops/consistency/events?limit=0", "limit must be between 1 and 10000");
         assertBadRequest("/ops/consistency/events?limit=many", "limit=many is not a number");

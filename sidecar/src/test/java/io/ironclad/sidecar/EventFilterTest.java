@@ -28,7 +28,7 @@ class EventFilterTest {
         assertThatThrownBy(() -> EventFilter.parse(List.of("retry,retries"), null, null, null, CLOCK))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'retries'")
-                .hasMessageContaining("freshness_fetch, integrity_refusal, legacy_verified, retry, stale_metadata, timeout");
+                .hasMessageContaining("backend_unavailable, freshness_fetch, integrity_refusal, legacy_verified, retry, stale_metadata, stale_served, tag_refresh, timeout, upstream_error");
     }
 
     @Test

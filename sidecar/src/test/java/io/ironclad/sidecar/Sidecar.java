@@ -30,6 +30,11 @@ final class Sidecar implements AutoCloseable {
 
     /** A sidecar on {@code driver} (or, when null, the driver {@code settings} describe) with extra {@code settings}. */
     Sidecar(String jdbcUrl, StorageDriver driver, Path dataDir, Map<String, Object> settings) {
+        this(jdbcUrl, driver, dataDir, settings, new Object[0]);
+    }
+
+    /** As above, with extra {@code beans} (e.g. a test clock) registered before the context starts. */
+    Sidecar(String jdbcUrl, StorageDriver driver, Path dataDir, Map<String, Object> settings, Object... beans) {
         Map<String, Object> props = new HashMap<>();
         props.put("micronaut.server.port", -1);
         props.put("datasources.default.url", jdbcUrl);
@@ -41,9 +46,11 @@ final class Sidecar implements AutoCloseable {
         props.put("ironclad.gc.grace-period", "0s");
         props.put("ironclad.delete.enabled", true); // tests delete; production has deletes off by default
         props.putAll(settings);
-        context = driver == null
-                ? ApplicationContext.builder().properties(props).start()
-                : ApplicationContext.builder().properties(props).singletons(driver).start();
+        java.util.List<Object> singletons = new java.util.ArrayList<>(java.util.Arrays.asList(beans));
+        if (driver != null) {
+            singletons.add(driver);
+        }
+        context = ApplicationContext.builder().properties(props).singletons(singletons.toArray()).start();
         server = context.getBean(EmbeddedServer.class).start();
     }
 

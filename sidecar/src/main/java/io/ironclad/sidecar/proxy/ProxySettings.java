@@ -1,0 +1,43 @@
+package io.ironclad.sidecar.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import java.time.Duration;
+
+/**
+ * The {@code ironclad.proxy.*} settings (defaults in {@code application.yml}). A non-empty
+ * {@code remoteUrl} is mirror mode: every repository of this registry is a pull-through cache of
+ * that one upstream, with {@code username}/{@code password}/{@code caFile}/{@code insecure} as its
+ * credentials and TLS. Name-prefixed upstreams are {@link UpstreamSettings}; the timing settings
+ * here apply to all upstreams.
+ *
+ * @param tagTtl how long a cached tag is trusted without asking the upstream
+ * @param stalenessPeriod how long after the upstream last confirmed it a cached tag is still served while the upstream fails
+ * @param serveDeletedTags whether a tag the upstream answers 404 for is still served (within the staleness period)
+ * @param connectTimeout upstream connection timeout
+ * @param requestTimeout time until the upstream's response headers
+ */
+@ConfigurationProperties("ironclad.proxy")
+public record ProxySettings(@Nullable String remoteUrl, @Nullable String username, @Nullable String password,
+        @Nullable String caFile, boolean insecure, Duration tagTtl, Duration stalenessPeriod, boolean serveDeletedTags,
+        Duration connectTimeout, Duration requestTimeout) {
+
+    public ProxySettings {
+        requireNonNull(tagTtl, "ironclad.proxy.tag-ttl is null");
+        requireNonNull(stalenessPeriod, "ironclad.proxy.staleness-period is null");
+        requireNonNull(connectTimeout, "ironclad.proxy.connect-timeout is null");
+        requireNonNull(requestTimeout, "ironclad.proxy.request-timeout is null");
+        if (tagTtl.isNegative() || stalenessPeriod.isNegative()) {
+            throw new IllegalArgumentException("ironclad.proxy.tag-ttl and staleness-period must not be negative");
+        }
+    }
+
+    /** The mirror-mode upstream, if {@code remote-url} is set. */
+    @Nullable
+    UpstreamSettings mirror() {
+        return remoteUrl == null || remoteUrl.isBlank() ? null
+                : new UpstreamSettings("mirror", remoteUrl, username, password, caFile, insecure);
+    }
+}
