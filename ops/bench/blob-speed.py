@@ -173,6 +173,53 @@ class RawSwift:
         return secs
 
 
+def small_latency(servers, work, requests):
+    """p50/p99 of HEAD of a blob and GET of a manifest by digest, 32 keep-alive clients (ApacheBench)."""
+    layer = os.path.join(work, "small-layer")
+    with open(layer, "wb") as f:
+        f.write(os.urandom(1024))
+    config = os.path.join(work, "small-config")
+    with open(config, "wb") as f:
+        f.write(b'{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}')
+    sha = lambda p: "sha256:" + hashlib.sha256(open(p, "rb").read()).hexdigest()
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                           "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": sha(config),
+                                      "size": os.path.getsize(config)},
+                           "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": sha(layer),
+                                       "size": os.path.getsize(layer)}]}).encode()
+    mfile = os.path.join(work, "small-manifest")
+    with open(mfile, "wb") as f:
+        f.write(manifest)
+    mdigest = "sha256:" + hashlib.sha256(manifest).hexdigest()
+    rows = collections.defaultdict(dict)
+    for s in servers:
+        s.push_monolithic("bench/small", layer, sha(layer))
+        s.push_monolithic("bench/small", config, sha(config))
+        _, code, _ = curl("-X", "PUT", "-H", "Content-Type: application/vnd.oci.image.manifest.v1+json",
+                          "--data-binary", "@" + mfile, f"{s.base}/v2/bench/small/manifests/v1")
+        assert code == 201, f"{s.name} manifest PUT answered {code}"
+        for label, extra, url in (
+                ("HEAD blob", ["-i"], f"{s.base}/v2/bench/small/blobs/{sha(layer)}"),
+                ("GET manifest by digest", ["-H", "Accept: application/vnd.oci.image.manifest.v1+json"],
+                 f"{s.base}/v2/bench/small/manifests/{mdigest}")):
+            out = subprocess.run(["ab", "-q", "-k", "-c", "32", "-n", str(requests), *extra, url],
+                                 capture_output=True, text=True).stdout
+            p = dict(re.findall(r"^\s+(50|99)%\s+(\d+)", out, re.M))
+            failed = re.search(r"Failed requests:\s+(\d+)", out)
+            non2xx = re.search(r"Non-2xx responses:\s+(\d+)", out)
+            rows[label][s.name] = (int(p.get("50", -1)), int(p.get("99", -1)),
+                                   int(failed.group(1)) if failed else -1, int(non2xx.group(1)) if non2xx else 0)
+    print(f"\nsmall requests, 32 keep-alive clients, {requests} each (ApacheBench), ms p50 / p99 (failed, non-2xx)")
+    names = [s.name for s in servers]
+    print("| | " + " | ".join(names) + " | " + " | ".join(f"{n} / registry p50, p99" for n in names if n != "registry") + " |")
+    print("|---" * (2 * len(names)) + "|")
+    for label, by in rows.items():
+        reg = by["registry"]
+        cells = [f"{by[n][0]} / {by[n][1]} ({by[n][2]}, {by[n][3]})" for n in names]
+        ratios = [f"{by[n][0] / max(reg[0], 1):.2f} ×, {by[n][1] / max(reg[1], 1):.2f} ×" for n in names if n != "registry"]
+        print(f"| {label} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+
+
 def du(path):
     total = 0
     for d, _, files in os.walk(path):
@@ -211,6 +258,7 @@ def main():
     ap.add_argument("--work", default=None)
     ap.add_argument("--jfr", default=None, help="directory for JFR profiles of the sidecars")
     ap.add_argument("--no-chunked", action="store_true")
+    ap.add_argument("--latency", type=int, default=0, help="also measure small requests, this many per kind")
     a = ap.parse_args()
     jars = [j.split("=", 1) for j in a.jar] or [["ironclad", os.path.join(ROOT, "sidecar/target/ironclad-sidecar.jar")]]
     work = a.work or tempfile.mkdtemp(prefix="ironclad-blob-speed-")
@@ -282,6 +330,8 @@ def main():
         if a.backend == "fs":
             print("| disk used / content | " + " | ".join(f"{du(s.data) / content:.2f}" for s in servers) + " |")
         print(json.dumps({n: dict(results[n]) for n in names}), file=open(os.path.join(work, "results.json"), "w"))
+        if a.latency:
+            small_latency(servers, work, a.latency)
     finally:
         for s in servers:
             s.proc.send_signal(signal.SIGTERM)
