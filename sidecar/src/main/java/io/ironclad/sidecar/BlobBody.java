@@ -9,12 +9,15 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.body.ByteBodyFactory;
 import io.micronaut.http.body.CloseableByteBody;
 import io.micronaut.http.body.ResponseBodyWriter;
+import io.micronaut.http.body.stream.InputStreamByteBody;
 import io.micronaut.http.codec.CodecException;
+import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -41,7 +44,11 @@ record BlobBody(InputStream content, long length) {
         @Override
         public CloseableByteBody writePiece(ByteBodyFactory factory, HttpRequest<?> request, HttpResponse<?> response,
                 Argument<BlobBody> type, MediaType mediaType, BlobBody body) {
-            return ChunkPump.body(factory, body.content(), body.length(), executor);
+            if (request instanceof NettyHttpRequest<?> netty) {
+                return ChunkPump.body(factory, body.content(), body.length(), executor,
+                        netty.getChannelHandlerContext().channel().eventLoop());
+            }
+            return InputStreamByteBody.create(body.content(), OptionalLong.of(body.length()), executor, factory);
         }
 
         @Override

@@ -36,6 +36,7 @@ public final class ChunkPump implements BufferConsumer.Upstream {
 
     private final InputStream source;
     private final Executor executor;
+    private final Executor eventLoop;
     private final ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
     private final NettyReadBufferFactory buffers = NettyReadBufferFactory.of(ByteBufAllocator.DEFAULT);
     private final AtomicLong demand = new AtomicLong(1);
@@ -44,14 +45,20 @@ public final class ChunkPump implements BufferConsumer.Upstream {
     private volatile BufferConsumer consumer;
     private volatile boolean finished;
 
-    private ChunkPump(InputStream source, Executor executor) {
+    private ChunkPump(InputStream source, Executor executor, Executor eventLoop) {
         this.source = source;
         this.executor = executor;
+        this.eventLoop = eventLoop;
     }
 
-    /** A response body of {@code length} bytes read from {@code source} on {@code executor}; the body owns the source. */
-    public static CloseableByteBody body(ByteBodyFactory factory, InputStream source, long length, Executor executor) {
-        ChunkPump pump = new ChunkPump(source, executor);
+    /**
+     * A response body of {@code length} bytes read from {@code source} on {@code executor} and
+     * handed to the connection on its {@code eventLoop} (Netty's body buffer is confined to it);
+     * the body owns the source.
+     */
+    public static CloseableByteBody body(ByteBodyFactory factory, InputStream source, long length, Executor executor,
+            Executor eventLoop) {
+        ChunkPump pump = new ChunkPump(source, executor, eventLoop);
         ByteBodyFactory.StreamingBody body = factory.createStreamingBody(BodySizeLimits.UNLIMITED, pump);
         body.sharedBuffer().setExpectedLength(length);
         pump.consumer = body.sharedBuffer();
@@ -96,18 +103,22 @@ public final class ChunkPump implements BufferConsumer.Upstream {
                 if (chunk == null) {
                     finished = true;
                     close();
-                    consumer.complete();
+                    eventLoop.execute(consumer::complete);
                     return;
                 }
                 demand.addAndGet(-chunk.readable());
-                consumer.add(chunk);
+                eventLoop.execute(() -> consumer.add(chunk));
             }
         } catch (IOException | RuntimeException e) {
             boolean discarded = finished;
             finished = true;
             close();
             if (!discarded) {
-                consumer.error(e);
+                try {
+                    eventLoop.execute(() -> consumer.error(e));
+                } catch (RuntimeException closed) {
+                    // the connection's event loop is gone, and the response with it
+                }
             }
         } finally {
             running.set(false);
