@@ -16,6 +16,8 @@ import io.ironclad.driver.Payload;
 import io.ironclad.driver.PutOptions;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
+import io.ironclad.driver.fs.FilesystemDriverConfig;
+import io.ironclad.driver.fs.FilesystemDrivers;
 import io.ironclad.driver.memory.InMemoryDrivers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -39,8 +41,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Reads one 256 MiB object from the in-memory driver: raw, verified in stream mode, verified in
- * spool mode on a cache miss (hash + write the cache file + read it back) and on a cache hit.
+ * Reads one 256 MiB object from the in-memory driver: raw, verified in stream mode (which also
+ * tees the bytes into a cache file; the cache here holds 0 bytes, so every read streams), verified
+ * in spool mode on a cache miss (hash + write the cache file + read it back) and on a cache hit;
+ * and from the filesystem driver, verified in place on the first read of a store (FS_FIRST: hash
+ * the store file, then read it) and on later reads (FS_HIT: the verified version is remembered).
  * Time per read; throughput is 256 MiB divided by it.
  */
 @State(Scope.Benchmark)
@@ -53,13 +58,15 @@ public class VerifiedReadBenchmark {
     private static final ObjectKey KEY = ObjectKey.of("blobs/sha256/benchmark");
 
     /** RAW: the driver alone; STREAM; SPOOL_MISS: a cache of 0 bytes, so every read spools; SPOOL_HIT. */
-    @Param({"RAW", "STREAM", "SPOOL_MISS", "SPOOL_HIT"})
+    @Param({"RAW", "STREAM", "SPOOL_MISS", "SPOOL_HIT", "FS_FIRST", "FS_HIT"})
     public String path;
 
     private StorageDriver driver;
     private ConsistentStore store;
     private Expectation expected;
     private Path cacheDirectory;
+    private Path storeDirectory;
+    private ConsistentStoreConfig config;
     private final byte[] buffer = new byte[1 << 20];
 
     @Setup(Level.Trial)
@@ -69,11 +76,13 @@ public class VerifiedReadBenchmark {
         Hasher hasher = Hashers.fast(Digest.Algorithm.SHA256);
         hasher.update(data, 0, data.length);
         expected = Expectation.known(hasher.digest(), SIZE);
-        driver = InMemoryDrivers.create();
         cacheDirectory = Files.createTempDirectory("ironclad-bench");
+        storeDirectory = Files.createTempDirectory("ironclad-bench-store");
+        driver = path.startsWith("FS_") ? FilesystemDrivers.create(FilesystemDriverConfig.defaults(storeDirectory))
+                : InMemoryDrivers.create();
         VerificationMode mode = path.equals("STREAM") ? VerificationMode.STREAM : VerificationMode.SPOOL;
-        long cacheBytes = path.equals("SPOOL_MISS") ? 0 : 1L << 30;
-        ConsistentStoreConfig config = new ConsistentStoreConfig(ConsistencyPolicy.DEFAULT, mode, cacheDirectory, cacheBytes,
+        long cacheBytes = path.equals("SPOOL_MISS") || path.equals("STREAM") ? 0 : 1L << 30;
+        config = new ConsistentStoreConfig(ConsistencyPolicy.DEFAULT, mode, cacheDirectory, cacheBytes,
                 ConsistentStoreConfig.DEFAULT_SMALL_OBJECT_BYTES);
         store = ConsistentStores.create(driver, config, List.of(), new SimpleMeterRegistry());
         driver.put(KEY, Payload.ofBytes(data), PutOptions.of(java.util.Map.of("ironclad-digest", expected.digest().toString(),
@@ -83,12 +92,13 @@ public class VerifiedReadBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         store.close();
-        try (var files = Files.list(cacheDirectory)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(file);
+        for (Path dir : List.of(cacheDirectory, storeDirectory)) {
+            try (var files = Files.walk(dir)) {
+                for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(file);
+                }
             }
         }
-        Files.deleteIfExists(cacheDirectory);
     }
 
     @Benchmark
@@ -98,7 +108,9 @@ public class VerifiedReadBenchmark {
                 return drain(content.body());
             }
         }
-        try (VerifiedContent content = store.open(KEY, expected, Optional.empty())) {
+        ConsistentStore reader = path.equals("FS_FIRST")
+                ? ConsistentStores.create(driver, config, List.of(), new SimpleMeterRegistry()) : store;
+        try (VerifiedContent content = reader.open(KEY, expected, Optional.empty())) {
             return drain(content.body());
         }
     }

@@ -29,7 +29,8 @@ final class ChunkParts {
     /** Told after each part the driver confirmed. */
     @FunctionalInterface
     interface Progress {
-        void partWritten(byte[] hashState, long bytes);
+        /** {@code hasher} holds the running hash after the part; the caller exports its state if it persists it. */
+        void partWritten(Hasher hasher, long bytes);
     }
 
     private final DefaultConsistentStore store;
@@ -90,7 +91,7 @@ final class ChunkParts {
                 throw new IntegrityException(store.driverName(), label, "part " + number + " yielded " + part.taken()
                         + " bytes to the driver, declared " + length);
             }
-            progress.partWritten(hasher.exportState(), length);
+            progress.partWritten(hasher, length);
         }
     }
 }

@@ -1,11 +1,11 @@
 package io.ironclad.consistency;
 
 import io.ironclad.consistency.availability.BackendAvailability;
-import io.ironclad.driver.BoundedInputStream;
 import io.ironclad.driver.ByteRange;
 import io.ironclad.driver.Capability;
 import io.ironclad.driver.ConsistencyTimeoutException;
 import io.ironclad.driver.Digest;
+import io.ironclad.driver.FileRegionStream;
 import io.ironclad.driver.IntegrityException;
 import io.ironclad.driver.ObjectContent;
 import io.ironclad.driver.ObjectInfo;
@@ -26,9 +26,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -42,7 +44,10 @@ final class DefaultConsistentStore implements ConsistentStore {
     private static final ObjectKey NEW_UPLOAD = ObjectKey.of("upload/new");
 
 
-    private static final int BUFFER = 64 * 1024;
+    private static final int BUFFER = 256 * 1024;
+
+    /** Verified versions of local store files remembered (about 200 bytes each). */
+    private static final int LOCAL_VERSIONS = 100_000;
 
     /** The driver behind the circuit breaker: every call passes it. */
     private final StorageDriver driver;
@@ -53,6 +58,7 @@ final class DefaultConsistentStore implements ConsistentStore {
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private final VerifiedCache cache;
+    private final LocalFileVerifier localFiles = new LocalFileVerifier(LOCAL_VERSIONS);
     private final Counter hits;
     private final Counter misses;
 
@@ -65,8 +71,8 @@ final class DefaultConsistentStore implements ConsistentStore {
         this.clock = clock;
         this.sleeper = sleeper;
         this.random = random;
-        this.cache = config.mode() == VerificationMode.SPOOL
-                ? new VerifiedCache(config.cacheDirectory(), config.cacheMaxBytes(), events) : null;
+        // both modes keep the cache: spool mode serves only from it, stream mode fills it while streaming
+        this.cache = new VerifiedCache(config.cacheDirectory(), config.cacheMaxBytes(), events);
         this.hits = events.cacheCounter(ConsistencyMeters.CACHE_HITS);
         this.misses = events.cacheCounter(ConsistencyMeters.CACHE_MISSES);
     }
@@ -111,7 +117,7 @@ final class DefaultConsistentStore implements ConsistentStore {
 
     @Override
     public VerifiedContent open(ObjectKey key, Expectation expected, Optional<ByteRange> range) throws StorageException {
-        if (cache != null && expected.known()) {
+        if (expected.known()) {
             Optional<VerifiedContent> hit = openCached(key, expected, range);
             if (hit.isPresent()) {
                 hits.increment();
@@ -154,7 +160,10 @@ final class DefaultConsistentStore implements ConsistentStore {
             ObjectContent content, Attempts attempts) throws StorageException {
         long size = expectedSize(content.info(), expected);
         Optional<ByteRange> clamped = clamp(key, range, size);
-        if (cache != null) {
+        if (content.body() instanceof FileRegionStream file && file.remaining() == size) {
+            return inPlace(key, expected, clamped, content, file, size, attempts);
+        }
+        if (config.mode() == VerificationMode.SPOOL) {
             return spool(key, expected, clamped, content, size, attempts);
         }
         if (size <= config.smallObjectBytes()) {
@@ -218,6 +227,35 @@ final class DefaultConsistentStore implements ConsistentStore {
         }
     }
 
+    /**
+     * A body that is already a local file (the filesystem store): verified where it lies, before
+     * the first byte, and served from the store's own file instead of a cache copy. A version
+     * verified before in this process is not hashed again.
+     */
+    private Optional<VerifiedContent> inPlace(ObjectKey key, Expectation expected, Optional<ByteRange> range,
+            ObjectContent content, FileRegionStream file, long size, Attempts attempts) throws StorageException {
+        try {
+            if (!localFiles.known(content.info(), expected.digest())) {
+                Hasher hasher = Hashers.fast(expected.digest().algorithm());
+                long read = LocalFileVerifier.hash(file, hasher, size);
+                Optional<String> problem = bodyProblem(read, size, hasher, expected.digest());
+                if (problem.isPresent()) {
+                    closeQuietly(content);
+                    refuse(attempts, problem.get());
+                    return Optional.empty();
+                }
+                localFiles.remember(content.info(), expected.digest());
+            }
+            StoredObject object = storedFromRead(key, expected, content.info(), size, attempts);
+            InputStream body = range.isEmpty() ? file : file.slice(range.get().first(), range.get().length());
+            return Optional.of(new VerifiedContent(object, range, body, false));
+        } catch (IOException e) {
+            closeQuietly(content);
+            attempts.failed("reading body failed: " + e.getMessage(), e);
+            return Optional.empty();
+        }
+    }
+
     private Optional<VerifiedContent> inMemory(ObjectKey key, Expectation expected, Optional<ByteRange> range,
             ObjectContent content, long size, Attempts attempts) throws StorageException {
         try (ObjectContent body = content) {
@@ -247,13 +285,17 @@ final class DefaultConsistentStore implements ConsistentStore {
                 .orElseGet(() -> new StoredObject(key, expected.digest(), size, info.etag(), info.lastModified(), true));
         long first = range.map(ByteRange::first).orElse(0L);
         long last = range.map(ByteRange::last).orElse(size - 1);
-        VerifyingInputStream body = new VerifyingInputStream(content.body(), Hashers.fast(expected.digest().algorithm()),
+        InputStream source = CacheFill.tee(content.body(), cache, expected.digest(), size);
+        VerifyingInputStream body = new VerifyingInputStream(source, Hashers.fast(expected.digest().algorithm()),
                 expected.digest(), size, first, last,
                 detail -> {
                     events.emit(ConsistencyEvent.Kind.INTEGRITY_REFUSAL, "open", key, 1, java.time.Duration.ZERO, detail);
                     return new IntegrityException(driver.name(), key, "refused streamed body: " + detail);
                 },
                 () -> {
+                    if (source instanceof CacheFill fill) {
+                        fill.verified();
+                    }
                     if (integrity.isEmpty()) {
                         events.emit(ConsistencyEvent.Kind.LEGACY_VERIFIED, "open", key, 1, java.time.Duration.ZERO,
                                 "legacy object hashed to " + expected.digest());
@@ -371,9 +413,10 @@ final class DefaultConsistentStore implements ConsistentStore {
      * streamed straight through cannot give.
      */
     private StoredObject putInParts(ObjectKey key, Digest digest, Payload payload) throws StorageException {
-        Upload upload = startUpload(digest.algorithm());
+        ObjectWriter writer = retryTransient("start upload", NEW_UPLOAD, driver::newWriter);
+        DefaultUpload upload = DefaultUpload.inOneCall(this, driver, writer, Hashers.fast(digest.algorithm()));
         try {
-            upload.append(payload);
+            upload.write(payload);
         } catch (StorageException | RuntimeException e) {
             try {
                 upload.cancel();
@@ -465,9 +508,8 @@ final class DefaultConsistentStore implements ConsistentStore {
             // the delete itself decides; the cache entry then stays until evicted (it is still correct content)
         }
         driver.delete(key);
-        if (cache != null) {
-            digest.ifPresent(cache::remove);
-        }
+        digest.ifPresent(cache::remove);
+        digest.ifPresent(localFiles::forget);
     }
 
     @Override
@@ -527,9 +569,14 @@ final class DefaultConsistentStore implements ConsistentStore {
         return clock;
     }
 
+    /** Local-file verification introspection for tests. */
+    LocalFileVerifier localFiles() {
+        return localFiles;
+    }
+
     /** Cache introspection for tests. */
     Optional<VerifiedCache> cache() {
-        return Optional.ofNullable(cache);
+        return Optional.of(cache);
     }
 
     static Optional<IntegrityMetadata> integrity(ObjectInfo info) {
@@ -607,13 +654,18 @@ final class DefaultConsistentStore implements ConsistentStore {
         return total;
     }
 
+    /** A verified cache file as a {@link FileRegionStream}, so the HTTP layer can send it in large direct reads. */
     private static InputStream openFile(Path file, Optional<ByteRange> range) throws IOException {
-        InputStream in = Files.newInputStream(file);
-        if (range.isEmpty()) {
-            return in;
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            long size = channel.size();
+            long first = range.map(ByteRange::first).orElse(0L);
+            long length = range.map(ByteRange::length).orElse(size);
+            return new FileRegionStream(channel, first, length, "verified file " + file.getFileName());
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
-        in.skipNBytes(range.get().first());
-        return new BoundedInputStream(in, range.get().length(), "verified file " + file);
     }
 
     /** Records the use in the file's modification time, the LRU order the cache is rebuilt from on restart. */

@@ -25,20 +25,41 @@ final class DefaultUpload implements Upload {
     private final StorageDriver driver;
     private final ObjectWriter writer;
     private final Digest.Algorithm algorithm;
+    /** The running hash of an upload that lives within one call ({@link #inOneCall}); null for a resumable one. */
+    private final Hasher live;
     private byte[] hashState;
     private long size;
 
     DefaultUpload(DefaultConsistentStore store, StorageDriver driver, ObjectWriter writer, Hasher hasher, long size) {
+        this(store, driver, writer, hasher, size, false);
+    }
+
+    private DefaultUpload(DefaultConsistentStore store, StorageDriver driver, ObjectWriter writer, Hasher hasher, long size,
+            boolean live) {
         this.store = store;
         this.driver = driver;
         this.writer = writer;
         this.algorithm = hasher.algorithm();
-        this.hashState = hasher.exportState();
+        this.live = live ? hasher : null;
+        this.hashState = live ? null : hasher.exportState();
         this.size = size;
+    }
+
+    /**
+     * An upload that starts, appends and completes within one call and is never resumed (a large
+     * monolithic put cut into parts): it keeps {@code hasher} live instead of exporting its state
+     * after every part, so it can be the JDK's SHA-256 (SHA-NI speed) rather than Bouncy Castle's
+     * exportable one. It is written with {@link #write}; {@link #state()} is unsupported.
+     */
+    static DefaultUpload inOneCall(DefaultConsistentStore store, StorageDriver driver, ObjectWriter writer, Hasher hasher) {
+        return new DefaultUpload(store, driver, writer, hasher, 0, true);
     }
 
     @Override
     public UploadState state() {
+        if (live != null) {
+            throw new UnsupportedOperationException("an upload within one call has no persistable state");
+        }
         return new UploadState(writer.state(), algorithm, hashState, size);
     }
 
@@ -49,13 +70,20 @@ final class DefaultUpload implements Upload {
      */
     @Override
     public UploadState append(Payload chunk) throws StorageException {
+        write(chunk);
+        return state();
+    }
+
+    /** {@link #append} without answering the state: the one append of an upload {@linkplain #inOneCall within one call}. */
+    void write(Payload chunk) throws StorageException {
         ObjectKey label = label(writer.state());
         new ChunkParts(store, writer, driver.capabilities(), store.spoolDirectory())
-                .write(chunk, Hashers.restore(algorithm, hashState), label, (state, bytes) -> {
-                    hashState = state;
+                .write(chunk, live != null ? live : Hashers.restore(algorithm, hashState), label, (hasher, bytes) -> {
+                    if (live == null) {
+                        hashState = hasher.exportState();
+                    }
                     size += bytes;
                 });
-        return state();
     }
 
     /** Names an upload in events and errors. */
@@ -65,7 +93,7 @@ final class DefaultUpload implements Upload {
 
     @Override
     public StoredObject complete(ObjectKey target, Digest expected) throws StorageException {
-        Digest actual = Hashers.restore(algorithm, hashState).digest();
+        Digest actual = live != null ? live.digest() : Hashers.restore(algorithm, hashState).digest();
         if (!actual.equals(expected)) {
             writer.cancel();
             String detail = "upload of " + size + " bytes hashed to " + actual + ", expected " + expected;

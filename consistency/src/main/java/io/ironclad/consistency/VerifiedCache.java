@@ -45,6 +45,10 @@ final class VerifiedCache {
         rebuild();
     }
 
+    Path directory() {
+        return directory;
+    }
+
     /** The verified file of {@code digest}, marking it recently used. */
     synchronized Optional<Path> lookup(Digest digest) {
         String name = name(digest);

@@ -201,7 +201,7 @@ class ConsistentStoreTest {
     @Test
     void streamModeFailsBeforeTheLastByteOfAWrongBody() throws Exception {
         StorageDriver memory = InMemoryDrivers.create();
-        Fixture writer = new Fixture(memory, cache, VerificationMode.STREAM, 1 << 30, 1024);
+        Fixture writer = new Fixture(memory, cache.resolve("writer"), VerificationMode.STREAM, 1 << 30, 1024);
         writer.store.put(KEY, Expectation.of(digest, data.length), Payload.ofBytes(data));
         ManualClock clock = new ManualClock(java.time.Instant.EPOCH);
         FaultyDriver flipping = new FaultyDriver(memory, FaultPlan.none(3).withFlip(1.0), clock);
@@ -233,7 +233,8 @@ class ConsistentStoreTest {
 
         // a truncated body behind correct metadata (a stale DLO listing): refused before its end
         FaultyDriver truncating = new FaultyDriver(memory, FaultPlan.none(5).withTruncate(1.0), new ManualClock(Fixture.START));
-        Fixture lying = new Fixture(truncating, cache, VerificationMode.STREAM, 1 << 30, 1024);
+        // (its own cache: the honest read above filled the first one, which would rightly serve the verified copy)
+        Fixture lying = new Fixture(truncating, cache.resolve("lying"), VerificationMode.STREAM, 1 << 30, 1024);
         assertThatThrownBy(() -> lying.store.open(KEY, Expectation.known(digest, data.length), Optional.empty()).body().readAllBytes())
                 .isInstanceOf(IOException.class).hasCauseInstanceOf(IntegrityException.class);
 

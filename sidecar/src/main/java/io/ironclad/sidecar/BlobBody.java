@@ -1,5 +1,6 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.serving.ChunkPump;
 import io.micronaut.core.type.Argument;
 import io.micronaut.core.type.MutableHeaders;
 import io.micronaut.http.HttpRequest;
@@ -10,6 +11,7 @@ import io.micronaut.http.body.CloseableByteBody;
 import io.micronaut.http.body.ResponseBodyWriter;
 import io.micronaut.http.body.stream.InputStreamByteBody;
 import io.micronaut.http.codec.CodecException;
+import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -23,7 +25,9 @@ import java.util.concurrent.ExecutorService;
  * do the streaming too, but its writer adds file-caching headers that contradict a
  * content-addressed answer ({@code Expires: now+60s}, and {@code Last-Modified: 1969-12-31} for
  * an unknown modification time) and answers {@code If-Modified-Since} with 304 against that
- * made-up date; this body's {@link Writer} streams the content and adds no header.
+ * made-up date; this body's {@link Writer} streams the content and adds no header. It streams
+ * through {@link ChunkPump} in large chunks (a verified local file in direct buffers), not
+ * through Micronaut's 8 KiB {@code InputStreamByteBody}.
  */
 record BlobBody(InputStream content, long length) {
 
@@ -40,6 +44,10 @@ record BlobBody(InputStream content, long length) {
         @Override
         public CloseableByteBody writePiece(ByteBodyFactory factory, HttpRequest<?> request, HttpResponse<?> response,
                 Argument<BlobBody> type, MediaType mediaType, BlobBody body) {
+            if (request instanceof NettyHttpRequest<?> netty) {
+                return ChunkPump.body(factory, body.content(), body.length(), executor,
+                        netty.getChannelHandlerContext().channel().eventLoop());
+            }
             return InputStreamByteBody.create(body.content(), OptionalLong.of(body.length()), executor, factory);
         }
 

@@ -40,6 +40,14 @@ final class BodyReceiver implements Subscriber<byte[]> {
      */
     static final long DRAIN_MAX_BYTES = 16L << 20;
 
+    /**
+     * Pieces of the body (each as the server read it, at most tens of KiB) asked for ahead of the
+     * spool writer. One at a time costs a hand-over between the event loop and the writer pool per
+     * piece, which capped a body at a few hundred MiB/s; this many bound the bytes one body holds
+     * in memory to well under a MiB.
+     */
+    static final int PIECES_IN_FLIGHT = 16;
+
     private final SpoolArea area;
     private final ScheduledExecutorService timer;
     private final long idleTimeoutNanos;
@@ -150,7 +158,7 @@ final class BodyReceiver implements Subscriber<byte[]> {
             return;
         }
         scheduleIdleCheck(idleTimeoutNanos);
-        subscription.request(1);
+        subscription.request(PIECES_IN_FLIGHT); // each write then asks for one more, so this many stay in flight
     }
 
     private void write(byte[] chunk) {

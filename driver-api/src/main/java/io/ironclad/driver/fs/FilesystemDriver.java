@@ -1,8 +1,8 @@
 package io.ironclad.driver.fs;
 
 import io.ironclad.driver.BackendUnavailableException;
-import io.ironclad.driver.BoundedInputStream;
 import io.ironclad.driver.ByteRange;
+import io.ironclad.driver.FileRegionStream;
 import io.ironclad.driver.Capabilities;
 import io.ironclad.driver.Capability;
 import io.ironclad.driver.ListPage;
@@ -24,7 +24,6 @@ import io.ironclad.driver.WriterState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
@@ -164,15 +163,14 @@ final class FilesystemDriver implements StorageDriver {
             throw new PreconditionFailedException(name, key, "etag is " + info.etag() + ", not " + options.ifMatch().get());
         }
         if (options.range().isEmpty()) {
-            return new ObjectContent(info, Optional.empty(), Channels.newInputStream(channel));
+            return new ObjectContent(info, Optional.empty(), new FileRegionStream(channel, dataOffset, info.size(), "object"));
         }
         ByteRange range = options.range().get();
         if (!range.satisfiable(info.size())) {
             throw new RangeNotSatisfiableException(name, key, "range " + range + " beyond size " + info.size());
         }
         ByteRange clamped = range.clamp(info.size());
-        channel.position(dataOffset + clamped.first());
-        InputStream body = new BoundedInputStream(Channels.newInputStream(channel), clamped.length(), "object");
+        InputStream body = new FileRegionStream(channel, dataOffset + clamped.first(), clamped.length(), "object");
         return new ObjectContent(info, Optional.of(clamped), body);
     }
 

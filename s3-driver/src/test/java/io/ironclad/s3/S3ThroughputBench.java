@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after a few seconds, so repeated runs do not fill it.
  */
 @Tag("integration")
-class S3ThroughputTest {
+class S3ThroughputBench {
 
     private static final int SIZE = 64 * 1024 * 1024;
     private static final int RUNS = 3;

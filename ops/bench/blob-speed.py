@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""Side-by-side blob speed: Ironclad sidecar jar(s) against the Debian docker-registry
+(CNCF distribution 2.8.2) on the same backend, in one run, with curl as the client.
+
+    ops/bench/blob-speed.py [--jar NAME=PATH ...] [--backend fs|swift] [--mib 256] [--rounds 3]
+
+For each round and each server (visited in turn, A B C A B C ...): a fresh random blob is
+pushed monolithically (POST + PUT ?digest) and chunked (POST, PATCHes of --chunk-mib, PUT),
+then read with GET once (the first, verified read) and --hits more times (for Ironclad the
+verified-cache or verified-local-file hits). The last GET of each round is piped through
+sha256sum and must match. With --backend swift the same object is also PUT and GET with plain
+curl against Swift (the wire's own speed). Prints medians, min-max spread and the ratio
+of each Ironclad jar to docker-registry; the disk used per byte of content on the filesystem.
+With --jfr DIR each sidecar runs with a JFR profile written to DIR/<name>.jfr, and the hottest
+top frames of its upload and read threads are printed.
+Needs: java, curl, docker-registry; for swift the IRONCLAD_SWIFT_* variables (source /work/svc/env).
+Builds nothing: pass the sidecar jar(s) (default sidecar/target/ironclad-sidecar.jar).
+"""
+import argparse
+import collections
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def curl(*args):
+    """Runs curl, returns (seconds, http_code, headers text)."""
+    out = subprocess.run(["curl", "-s", "-S", "-D", "-", "-o", "/dev/null", "-w", "\n%{http_code} %{time_total}", *args],
+                         check=True, capture_output=True, text=True).stdout
+    head, _, tail = out.rpartition("\n")
+    code, secs = tail.split()
+    return float(secs), int(code), head
+
+
+def location(headers, base):
+    for line in headers.splitlines():
+        if line.lower().startswith("location:"):
+            loc = line.split(":", 1)[1].strip()
+            return loc if loc.startswith("http") else base + loc
+    raise RuntimeError("no Location in\n" + headers)
+
+
+def wait_v2(port, deadline=90):
+    end = time.time() + deadline
+    while time.time() < end:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/", timeout=2)
+            return
+        except Exception:
+            time.sleep(0.3)
+    raise RuntimeError(f"nothing answers /v2/ on {port}")
+
+
+class Server:
+    def __init__(self, name, port, proc, data):
+        self.name, self.port, self.proc, self.data = name, port, proc, data
+        self.base = f"http://127.0.0.1:{port}"
+
+    def push_monolithic(self, repo, path, digest):
+        _, code, head = curl("-X", "POST", f"{self.base}/v2/{repo}/blobs/uploads/")
+        assert code == 202, code
+        url = location(head, self.base)
+        sep = "&" if "?" in url else "?"
+        secs, code, _ = curl("-X", "PUT", "-H", "Content-Type: application/octet-stream", "--data-binary", "@" + path,
+                             f"{url}{sep}digest={digest}")
+        assert code == 201, f"{self.name} monolithic PUT answered {code}"
+        return secs
+
+    def push_chunked(self, repo, path, digest, chunk):
+        start = time.perf_counter()
+        _, code, head = curl("-X", "POST", f"{self.base}/v2/{repo}/blobs/uploads/")
+        assert code == 202, code
+        url = location(head, self.base)
+        size = os.path.getsize(path)
+        offset = 0
+        with tempfile.TemporaryDirectory(dir=os.path.dirname(path)) as tmp:
+            part = os.path.join(tmp, "part")
+            while offset < size:
+                n = min(chunk, size - offset)
+                # the chunk file is cut with dd outside the timed region would be fairer; it is page cache, so cheap
+                subprocess.run(["dd", f"if={path}", f"of={part}", "bs=1M", f"skip={offset}", f"count={n}",
+                                "iflag=skip_bytes,count_bytes", "status=none"], check=True)
+                _, code, head = curl("-X", "PATCH", "-H", "Content-Type: application/octet-stream",
+                                     "-H", f"Content-Range: {offset}-{offset + n - 1}", "--data-binary", "@" + part, url)
+                assert code == 202, f"{self.name} PATCH answered {code}"
+                url = location(head, self.base)
+                offset += n
+        sep = "&" if "?" in url else "?"
+        _, code, _ = curl("-X", "PUT", f"{url}{sep}digest={digest}")
+        assert code == 201, f"{self.name} chunked PUT answered {code}"
+        return time.perf_counter() - start
+
+    def get(self, repo, digest):
+        secs, code, _ = curl(f"{self.base}/v2/{repo}/blobs/{digest}")
+        assert code == 200, f"{self.name} GET answered {code}"
+        return secs
+
+    def get_checked(self, repo, digest):
+        p = subprocess.run(f"curl -sf {self.base}/v2/{repo}/blobs/{digest} | sha256sum", shell=True, check=True,
+                           capture_output=True, text=True)
+        got = "sha256:" + p.stdout.split()[0]
+        assert got == digest, f"{self.name} served {got}, expected {digest}"
+
+
+def start_sidecar(name, jar, port, work, backend, heap, jfr):
+    data = os.path.join(work, name)
+    os.makedirs(data, exist_ok=True)
+    args = ["java", f"-Xmx{heap}", f"-Dmicronaut.server.port={port}", f"-Dironclad.data-dir={data}"]
+    if jfr:
+        args.append(f"-XX:StartFlightRecording=filename={os.path.join(jfr, name + '.jfr')},settings=profile")
+    if backend == "swift":
+        args += ["-Dironclad.driver.type=swift", f"-Dironclad.driver.swift.auth-url={os.environ['IRONCLAD_SWIFT_AUTH_URL']}",
+                 f"-Dironclad.driver.swift.user={os.environ['IRONCLAD_SWIFT_USER']}",
+                 f"-Dironclad.driver.swift.key={os.environ['IRONCLAD_SWIFT_KEY']}",
+                 f"-Dironclad.driver.swift.container=bench-{name}-{int(time.time())}"]
+    args += ["-jar", jar, "serve"]
+    proc = subprocess.Popen(args, stdout=open(data + ".log", "w"), stderr=subprocess.STDOUT)
+    wait_v2(port)
+    return Server(name, port, proc, data)
+
+
+def start_registry(port, work, backend):
+    data = os.path.join(work, "registry")
+    if backend == "swift":
+        storage = (f"  swift:\n    authurl: {os.environ['IRONCLAD_SWIFT_AUTH_URL']}\n    authversion: 1\n"
+                   f"    username: {os.environ['IRONCLAD_SWIFT_USER']}\n    password: {os.environ['IRONCLAD_SWIFT_KEY']}\n"
+                   f"    container: bench-registry-{int(time.time())}\n    chunksize: 5242880\n")
+    else:
+        storage = f"  filesystem:\n    rootdirectory: {data}\n"
+    conf = os.path.join(work, "registry.yml")
+    with open(conf, "w") as f:
+        f.write(f"version: 0.1\nlog:\n  level: warn\nhttp:\n  addr: 127.0.0.1:{port}\n"
+                f"storage:\n  redirect:\n    disable: true\n{storage}")
+    proc = subprocess.Popen(["docker-registry", "serve", conf], stdout=open(data + ".log", "w"), stderr=subprocess.STDOUT)
+    wait_v2(port)
+    return Server("registry", port, proc, data)
+
+
+class RawSwift:
+    """Plain curl PUT/GET of one object against Swift: what the wire and the store give."""
+
+    def __init__(self):
+        req = urllib.request.Request(os.environ["IRONCLAD_SWIFT_AUTH_URL"], headers={
+            "X-Auth-User": os.environ["IRONCLAD_SWIFT_USER"], "X-Auth-Key": os.environ["IRONCLAD_SWIFT_KEY"]})
+        with urllib.request.urlopen(req) as r:
+            self.token, self.url = r.headers["X-Auth-Token"], r.headers["X-Storage-Url"]
+        self.container = f"{self.url}/bench-raw-{int(time.time())}"
+        curl("-X", "PUT", "-H", f"X-Auth-Token: {self.token}", self.container)
+
+    def put(self, path, name):
+        secs, code, _ = curl("-X", "PUT", "-H", f"X-Auth-Token: {self.token}", "-T", path, f"{self.container}/{name}")
+        assert code == 201, code
+        return secs
+
+    def get(self, name):
+        secs, code, _ = curl("-H", f"X-Auth-Token: {self.token}", f"{self.container}/{name}")
+        assert code == 200, code
+        return secs
+
+
+def small_latency(servers, work, requests):
+    """p50/p99 of HEAD of a blob and GET of a manifest by digest, 32 keep-alive clients (ApacheBench)."""
+    layer = os.path.join(work, "small-layer")
+    with open(layer, "wb") as f:
+        f.write(os.urandom(1024))
+    config = os.path.join(work, "small-config")
+    with open(config, "wb") as f:
+        f.write(b'{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}')
+    sha = lambda p: "sha256:" + hashlib.sha256(open(p, "rb").read()).hexdigest()
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                           "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": sha(config),
+                                      "size": os.path.getsize(config)},
+                           "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": sha(layer),
+                                       "size": os.path.getsize(layer)}]}).encode()
+    mfile = os.path.join(work, "small-manifest")
+    with open(mfile, "wb") as f:
+        f.write(manifest)
+    mdigest = "sha256:" + hashlib.sha256(manifest).hexdigest()
+    rows = collections.defaultdict(dict)
+    for s in servers:
+        s.push_monolithic("bench/small", layer, sha(layer))
+        s.push_monolithic("bench/small", config, sha(config))
+        _, code, _ = curl("-X", "PUT", "-H", "Content-Type: application/vnd.oci.image.manifest.v1+json",
+                          "--data-binary", "@" + mfile, f"{s.base}/v2/bench/small/manifests/v1")
+        assert code == 201, f"{s.name} manifest PUT answered {code}"
+        for label, extra, url in (
+                ("HEAD blob", ["-i"], f"{s.base}/v2/bench/small/blobs/{sha(layer)}"),
+                ("GET manifest by digest", ["-H", "Accept: application/vnd.oci.image.manifest.v1+json"],
+                 f"{s.base}/v2/bench/small/manifests/{mdigest}")):
+            out = subprocess.run(["ab", "-q", "-k", "-c", "32", "-n", str(requests), *extra, url],
+                                 capture_output=True, text=True).stdout
+            p = dict(re.findall(r"^\s+(50|99)%\s+(\d+)", out, re.M))
+            failed = re.search(r"Failed requests:\s+(\d+)", out)
+            non2xx = re.search(r"Non-2xx responses:\s+(\d+)", out)
+            rows[label][s.name] = (int(p.get("50", -1)), int(p.get("99", -1)),
+                                   int(failed.group(1)) if failed else -1, int(non2xx.group(1)) if non2xx else 0)
+    print(f"\nsmall requests, 32 keep-alive clients, {requests} each (ApacheBench), ms p50 / p99 (failed, non-2xx)")
+    names = [s.name for s in servers]
+    print("| | " + " | ".join(names) + " | " + " | ".join(f"{n} / registry p50, p99" for n in names if n != "registry") + " |")
+    print("|---" * (2 * len(names)) + "|")
+    for label, by in rows.items():
+        reg = by["registry"]
+        cells = [f"{by[n][0]} / {by[n][1]} ({by[n][2]}, {by[n][3]})" for n in names]
+        ratios = [f"{by[n][0] / max(reg[0], 1):.2f} ×, {by[n][1] / max(reg[1], 1):.2f} ×" for n in names if n != "registry"]
+        print(f"| {label} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+
+
+def du(path):
+    total = 0
+    for d, _, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.lstat(os.path.join(d, f)).st_blocks * 512
+            except FileNotFoundError:
+                pass
+    return total
+
+
+def hot_frames(jfr_file, top=12):
+    """Top frames of CPU samples, by thread kind (upload = PATCH/PUT handlers, read = GET)."""
+    out = subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample", "--stack-depth", "1", jfr_file],
+                         capture_output=True, text=True).stdout
+    frames = collections.Counter(re.findall(r"stackTrace = \[\s*\n\s*(\S[^\n]*?)\s+line:", out))
+    total = sum(frames.values()) or 1
+    return [(f, n, 100.0 * n / total) for f, n in frames.most_common(top)], total
+
+
+def fmt(values):
+    if not values:
+        return "-"
+    return f"{statistics.median(values):.3f} ({min(values):.2f}-{max(values):.2f})"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--jar", action="append", default=[], help="NAME=PATH of a sidecar jar; repeatable")
+    ap.add_argument("--backend", default="fs", choices=["fs", "swift"])
+    ap.add_argument("--mib", type=int, default=256)
+    ap.add_argument("--chunk-mib", type=int, default=32)
+    ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--hits", type=int, default=3)
+    ap.add_argument("--heap", default="512m")
+    ap.add_argument("--work", default=None)
+    ap.add_argument("--jfr", default=None, help="directory for JFR profiles of the sidecars")
+    ap.add_argument("--no-chunked", action="store_true")
+    ap.add_argument("--latency", type=int, default=0, help="also measure small requests, this many per kind")
+    a = ap.parse_args()
+    jars = [j.split("=", 1) for j in a.jar] or [["ironclad", os.path.join(ROOT, "sidecar/target/ironclad-sidecar.jar")]]
+    work = a.work or tempfile.mkdtemp(prefix="ironclad-blob-speed-")
+    os.makedirs(work, exist_ok=True)
+    if a.jfr:
+        os.makedirs(a.jfr, exist_ok=True)
+    servers = []
+    try:
+        for i, (name, jar) in enumerate(jars):
+            servers.append(start_sidecar(name, jar, 5201 + i, work, a.backend, a.heap, a.jfr))
+        servers.append(start_registry(5200, work, a.backend))
+        raw = RawSwift() if a.backend == "swift" else None
+        results = collections.defaultdict(lambda: collections.defaultdict(list))
+        size = a.mib << 20
+        warm = os.path.join(work, "warm")
+        with open(warm, "wb") as f:
+            f.write(os.urandom(16 << 20))
+        warm_digest = "sha256:" + hashlib.sha256(open(warm, "rb").read()).hexdigest()
+        for s in servers:  # JIT and connection pools warm, not counted; the content counts in the disk use
+            for _ in range(3):
+                s.push_monolithic("bench/warm", warm, warm_digest)
+                s.get("bench/warm", warm_digest)
+        os.unlink(warm)
+        for rnd in range(a.rounds):
+            blob = os.path.join(work, f"blob-{rnd}")
+            with open(blob, "wb") as f:
+                f.write(os.urandom(size))
+            h = hashlib.sha256()
+            with open(blob, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+            digest = "sha256:" + h.hexdigest()
+            order = servers if rnd % 2 == 0 else list(reversed(servers))
+            for s in order:
+                r = results[s.name]
+                repo = f"bench/r{rnd}"
+                r["monolithic upload"].append(s.push_monolithic(repo, blob, digest))
+                r["first GET"].append(s.get(repo, digest))
+                for _ in range(a.hits):
+                    r["repeat GET (cache / verified file)"].append(s.get(repo, digest))
+                s.get_checked(repo, digest)
+                if not a.no_chunked:
+                    chunked = blob + ".c"
+                    with open(blob, "rb") as src, open(chunked, "wb") as dst:  # other content: a second digest
+                        dst.write(src.read()[::-1])
+                    cd = "sha256:" + hashlib.sha256(open(chunked, "rb").read()).hexdigest()
+                    r[f"chunked upload ({a.chunk_mib} MiB PATCHes)"].append(s.push_chunked(repo, chunked, cd, a.chunk_mib << 20))
+                    os.unlink(chunked)
+                log(f"round {rnd + 1} {s.name}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in r.items()))
+            if raw:
+                results["raw curl"]["monolithic upload"].append(raw.put(blob, f"o{rnd}"))
+                secs = [raw.get(f"o{rnd}") for _ in range(1 + a.hits)]
+                results["raw curl"]["first GET"].append(secs[0])
+                results["raw curl"]["repeat GET (cache / verified file)"].extend(secs[1:])
+            os.unlink(blob)
+        content = a.rounds * size * (1 if a.no_chunked else 2) + (16 << 20)
+        print(f"\n{a.mib} MiB blobs, backend {a.backend}, {a.rounds} rounds, {os.cpu_count()} cores; "
+              f"seconds, median (min-max)")
+        names = [s.name for s in servers] + (["raw curl"] if raw else [])
+        metrics = list(results["registry"].keys())
+        print("| | " + " | ".join(names) + " | " + " | ".join(f"{n} / registry" for n in names if n != "registry") + " |")
+        print("|---" * (1 + 2 * len(names) - 1) + "|")
+        for m in metrics:
+            cells = [fmt(results[n].get(m, [])) for n in names]
+            reg = statistics.median(results["registry"][m])
+            ratios = [f"{statistics.median(results[n][m]) / reg:.2f} ×" if results[n].get(m) else "-"
+                      for n in names if n != "registry"]
+            print(f"| {m} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+        if a.backend == "fs":
+            print("| disk used / content | " + " | ".join(f"{du(s.data) / content:.2f}" for s in servers) + " |")
+        print(json.dumps({n: dict(results[n]) for n in names}), file=open(os.path.join(work, "results.json"), "w"))
+        if a.latency:
+            small_latency(servers, work, a.latency)
+    finally:
+        for s in servers:
+            s.proc.send_signal(signal.SIGTERM)
+        for s in servers:
+            try:
+                s.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                s.proc.kill()
+    if a.jfr:
+        for name, _ in jars:
+            frames, total = hot_frames(os.path.join(a.jfr, name + ".jfr"))
+            print(f"\nJFR {name}: {total} CPU samples, hottest top frames")
+            for f, n, pct in frames:
+                print(f"  {pct:5.1f} %  {f}")
+    if not a.work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
