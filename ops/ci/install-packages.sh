@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(swift swift-proxy swift-account swift-container swift-object python3-swiftclient memcached
           ceph-mon ceph-osd ceph-mgr radosgw ceph-common
-          zookeeper skopeo docker-registry curl podman apache2-utils docker.io containerd
+          zookeeper skopeo docker-registry curl podman runc apache2-utils docker.io containerd
           chromium chromium-driver nginx-light)
 missing=()
 for p in "${packages[@]}"; do

@@ -7,6 +7,8 @@ const SERIES = [
   { kind: 'stale_metadata', label: 'stale metadata', color: '#8e6bd1' },
   { kind: 'integrity_refusal', label: 'integrity refusals', color: '#c62828' },
   { kind: 'timeout', label: 'timeouts', color: '#ef8a00' },
+  { kind: 'backend_unavailable', label: 'backend unavailable', color: '#6d4c41' },
+  { kind: 'upstream_error', label: 'upstream errors', color: '#d81b60' },
 ];
 const POLL_MILLIS = 5000;
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -31,24 +33,36 @@ function renderTotals(summary) {
   document.getElementById('empty').hidden = total > 0;
 }
 
-function renderChart(summary) {
-  const svg = document.getElementById('chart');
-  const width = 1000, height = 220, left = 40, bottom = 20, top = 10;
-  const buckets = summary.buckets;
-  const stacked = buckets.map(b => SERIES.reduce((sum, s) => sum + (b.counts[s.kind] || 0), 0));
-  const max = Math.max(1, ...stacked);
+// Integer ticks from 0 that end at or above max: every integer up to 5, else a 1-2-5 step giving
+// at most 5 intervals. (Rounding 0, max/2 and max labelled an empty chart "0, 1, 1".)
+function axisTicks(max) {
+  if (max <= 5) return Array.from({ length: Math.max(1, max) + 1 }, (_, i) => i);
+  const rough = max / 5, magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
+  const step = [1, 2, 5, 10].map(m => m * magnitude).find(s => s >= rough);
+  const ticks = [];
+  for (let t = 0; t < max + step; t += step) ticks.push(t);
+  return ticks;
+}
+
+// Stacked bars of buckets[i][key(s)] for each series, with a y-axis of axisTicks; the chart's
+// buckets are drawn into svg (1000 x height viewBox units).
+function drawStacked(svg, buckets, series, count, height) {
+  const width = 1000, left = 40, bottom = 20, top = 10;
+  const stacked = buckets.map(b => series.reduce((sum, s) => sum + count(b, s), 0));
+  const ticks = axisTicks(Math.max(0, ...stacked));
+  const axisMax = ticks[ticks.length - 1];
   const slot = (width - left) / Math.max(1, buckets.length);
-  const scale = (height - bottom - top) / max;
+  const scale = (height - bottom - top) / axisMax;
   const children = [];
-  for (const fraction of [0, 0.5, 1]) {
-    const y = height - bottom - fraction * max * scale;
-    children.push(el('svg:line', { x1: left, x2: width, y1: y, y2: y, stroke: '#e4e7ee' }));
-    children.push(el('svg:text', { x: left - 4, y: y + 4, 'text-anchor': 'end' }, String(Math.round(fraction * max))));
+  for (const tick of ticks) {
+    const y = height - bottom - tick * scale;
+    children.push(el('svg:line', { x1: left, x2: width, y1: y, y2: y, stroke: '#e4e7ee', 'data-tick': tick }));
+    children.push(el('svg:text', { x: left - 4, y: y + 4, 'text-anchor': 'end', class: 'y-label', 'data-tick': tick }, String(tick)));
   }
   buckets.forEach((bucket, i) => {
     let y = height - bottom;
-    for (const s of SERIES) {
-      const n = bucket.counts[s.kind] || 0;
+    for (const s of series) {
+      const n = count(bucket, s);
       if (n === 0) continue;
       const h = n * scale;
       y -= h;
@@ -66,6 +80,10 @@ function renderChart(summary) {
     children.push(el('svg:text', { x, y: height - 4, 'text-anchor': anchor }, new Date(buckets[i].start).toLocaleTimeString()));
   }
   svg.replaceChildren(...children);
+}
+
+function renderChart(summary) {
+  drawStacked(document.getElementById('chart'), summary.buckets, SERIES, (b, s) => b.counts[s.kind] || 0, 220);
   document.getElementById('legend').replaceChildren(...SERIES.map(s => {
     const item = el('span', {}, `${s.label} (${summary.totals[s.kind] || 0})`);
     const swatch = el('i');
@@ -107,17 +125,18 @@ async function getJson(url) {
 }
 
 async function refresh() {
-  const window = document.getElementById('window').value;
+  const span = document.getElementById('window').value;
   const status = document.getElementById('status');
   try {
     const [summary, recent] = await Promise.all([
-      getJson(`/ops/consistency/summary?window=${window}`),
-      getJson(`/ops/consistency/events?limit=20&since=${window}`),
+      getJson(`/ops/consistency/summary?window=${span}`),
+      getJson(`/ops/consistency/events?limit=20&since=${span}`),
     ]);
     renderTotals(summary);
     renderChart(summary);
     renderLag(summary);
     renderEvents(recent.events);
+    await refreshOverview(summary);
     status.hidden = true;
     document.getElementById('updated').textContent =
       `${summary.bucketSeconds}s buckets · updated ${new Date().toLocaleTimeString()}` +

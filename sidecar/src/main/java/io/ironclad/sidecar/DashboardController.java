@@ -10,14 +10,15 @@ import java.io.UncheckedIOException;
 
 /**
  * The built-in dashboard: one static page and its script from the jar ({@code /dashboard/} on
- * the classpath). The page polls {@code /ops/consistency/summary} and needs nothing from the
- * internet.
+ * the classpath). The page polls {@code /ops/consistency/summary} and the registry views of
+ * {@code io.ironclad.sidecar.ops} and needs nothing from the internet.
  */
 @Controller("/ops")
 final class DashboardController {
 
     private final byte[] page = resource("index.html");
     private final byte[] script = resource("dashboard.js");
+    private final byte[] overview = resource("overview.js");
 
     @Get(value = "/dashboard", produces = MediaType.TEXT_HTML)
     HttpResponse<byte[]> page() {
@@ -27,6 +28,11 @@ final class DashboardController {
     @Get(value = "/dashboard.js", produces = "text/javascript")
     HttpResponse<byte[]> script() {
         return HttpResponse.ok(script).contentType("text/javascript;charset=utf-8").header("Cache-Control", "no-cache");
+    }
+
+    @Get(value = "/overview.js", produces = "text/javascript")
+    HttpResponse<byte[]> overview() {
+        return HttpResponse.ok(overview).contentType("text/javascript;charset=utf-8").header("Cache-Control", "no-cache");
     }
 
     private static byte[] resource(String name) {

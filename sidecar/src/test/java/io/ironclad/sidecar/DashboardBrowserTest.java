@@ -102,7 +102,7 @@ class DashboardBrowserTest {
             assertThat(dom).as("latest events table").contains("<tr data-kind=\"timeout\">");
 
             Path png = target.resolve("dashboard.png");
-            chromium.screenshot(sidecar.uri("/ops/dashboard"), BUDGET, png, 1280, 1100);
+            chromium.screenshot(sidecar.uri("/ops/dashboard"), BUDGET, png, 1280, 2000);
         }
     }
 
