@@ -15,12 +15,12 @@ import java.util.Locale;
  * file; a failure there (disk full) throws, the write is answered 503, and H2 closes the database,
  * dropping the change from memory, so no restart takes back what was acknowledged.
  */
-final class DurableCommits {
+public final class DurableCommits {
 
     private volatile Boolean h2;
 
     /** Called after a write transaction on {@code c} committed (or found its row already there). */
-    void sync(Connection c) throws SQLException {
+    public void sync(Connection c) throws SQLException {
         if (isH2(c)) {
             try (Statement s = c.createStatement()) {
                 s.execute("CHECKPOINT SYNC");
