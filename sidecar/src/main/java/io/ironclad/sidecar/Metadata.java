@@ -297,9 +297,12 @@ final class Metadata {
                 + " WHERE repository = ? AND digest = ?", Metadata::manifest, repository, digest.toString());
     }
 
+    /** Deletes the manifest, its tags and its references in one transaction (a collector never sees it half deleted). */
     boolean deleteManifest(String repository, Digest digest) {
-        update("DELETE FROM tags WHERE repository = ? AND digest = ?", repository, digest.toString());
-        return update("DELETE FROM manifests WHERE repository = ? AND digest = ?", repository, digest.toString()) > 0;
+        return inWriteTransaction(c -> {
+            execute(c, "DELETE FROM tags WHERE repository = ? AND digest = ?", repository, digest.toString());
+            return execute(c, "DELETE FROM manifests WHERE repository = ? AND digest = ?", repository, digest.toString()) > 0;
+        });
     }
 
     List<ManifestRow> referrers(String repository, Digest subject) {
