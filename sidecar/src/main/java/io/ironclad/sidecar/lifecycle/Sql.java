@@ -17,20 +17,20 @@ import javax.sql.DataSource;
  * reports a deadlock, a serialization failure or a concurrent insert of the same key (each
  * transaction here is safe to run again), durable on H2 before it returns.
  */
-final class Sql {
+public final class Sql {
 
     @FunctionalInterface
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
     @FunctionalInterface
-    interface RowMapper<T> {
+    public interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
     /** A database failure; the message carries the SQL state, never the driver's text. */
-    static final class SqlFailure extends RuntimeException {
+    public static final class SqlFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         SqlFailure(SQLException cause) {
@@ -43,11 +43,11 @@ final class Sql {
     private final DataSource dataSource;
     private final DurableCommits durable = new DurableCommits();
 
-    Sql(DataSource dataSource) {
+    public Sql(DataSource dataSource) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
     }
 
-    <T> T transaction(Work<T> work) {
+    public <T> T transaction(Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return once(work);
@@ -82,11 +82,11 @@ final class Sql {
         return state != null && (state.equals("23505") || state.equals("40001") || state.equals("40P01") || state.equals("HYT00"));
     }
 
-    <T> List<T> query(String sql, RowMapper<T> mapper, int limit, Object... args) {
+    public <T> List<T> query(String sql, RowMapper<T> mapper, int limit, Object... args) {
         return transaction(c -> query(c, sql, mapper, limit, args));
     }
 
-    static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, int limit, Object... args) throws SQLException {
+    public static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, int limit, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             ps.setMaxRows(limit);
@@ -100,19 +100,33 @@ final class Sql {
         }
     }
 
-    static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+    public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
         List<T> rows = query(c, sql, mapper, 1, args);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
-    static boolean exists(Connection c, String sql, Object... args) throws SQLException {
+    public static boolean exists(Connection c, String sql, Object... args) throws SQLException {
         return one(c, sql, rs -> Boolean.TRUE, args).isPresent();
     }
 
-    static int execute(Connection c, String sql, Object... args) throws SQLException {
+    public static int execute(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
+        }
+    }
+
+    /** Inserts one row and returns its generated {@code id} (the table's first column). */
+    public static long insertReturningId(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql, java.sql.Statement.RETURN_GENERATED_KEYS)) {
+            bind(ps, args);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("no generated key", "22000");
+                }
+                return keys.getLong(1);
+            }
         }
     }
 
