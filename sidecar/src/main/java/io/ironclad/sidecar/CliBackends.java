@@ -7,6 +7,8 @@ import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.cli.Backends;
 import io.ironclad.sidecar.cli.CliException;
+import io.ironclad.sidecar.lifecycle.RepositoryDeletion;
+import io.ironclad.sidecar.lifecycle.Retention;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import java.net.ConnectException;
@@ -24,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 
@@ -101,6 +104,27 @@ final class CliBackends implements Backends {
             return blobs;
         } catch (SQLException e) {
             throw new CliException(CliException.UNREACHABLE, "cannot read repository '" + repository + "' from the database: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<RepositoryDeletion.Deleted> deleteRepository(Map<String, Object> overrides, String repository, boolean dryRun)
+            throws CliException {
+        try (ApplicationContext context = started(overrides)) {
+            if (!dryRun && !context.getProperty("ironclad.delete.enabled", Boolean.class).orElse(false)) {
+                throw CliException.usage("deletes are disabled: set ironclad.delete.enabled=true (--set ironclad.delete.enabled=true)");
+            }
+            return context.getBean(RepositoryDeletion.class).delete(repository, dryRun);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+    }
+
+    @Override
+    public Retention.Report retention(Map<String, Object> overrides, boolean apply) throws CliException {
+        try (ApplicationContext context = started(overrides)) {
+            Retention retention = context.getBean(Retention.class);
+            return apply ? retention.apply() : retention.plan();
         }
     }
 

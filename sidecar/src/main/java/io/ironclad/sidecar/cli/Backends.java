@@ -2,8 +2,11 @@ package io.ironclad.sidecar.cli;
 
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.StorageDriver;
+import io.ironclad.sidecar.lifecycle.RepositoryDeletion;
+import io.ironclad.sidecar.lifecycle.Retention;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the operator commands need from the sidecar's configuration: the store and the collector,
@@ -35,6 +38,19 @@ public interface Backends {
      * @throws CliException as for {@link #driver}, for the database
      */
     List<Collected> repositoryBlobs(Map<String, Object> overrides, String repository) throws CliException;
+
+    /**
+     * Deletes a repository's tags, manifests and blob links ({@link RepositoryDeletion}); with
+     * {@code dryRun} only counts them. Refused unless {@code ironclad.delete.enabled} is true.
+     *
+     * @return empty for a repository the database does not know
+     * @throws CliException as for {@link #driver}, for the database; {@link CliException#USAGE} when deletes are off
+     */
+    Optional<RepositoryDeletion.Deleted> deleteRepository(Map<String, Object> overrides, String repository, boolean dryRun)
+            throws CliException;
+
+    /** The retention rules' report ({@link Retention}), applied when {@code apply}. */
+    Retention.Report retention(Map<String, Object> overrides, boolean apply) throws CliException;
 
     /** One blob in the database: the collector deleted it, would delete it, or a repository links it. */
     record Collected(Digest digest, long size, String storedKey) {

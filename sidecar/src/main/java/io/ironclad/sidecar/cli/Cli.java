@@ -13,7 +13,7 @@ import java.util.Set;
 public final class Cli {
 
     /** The verbs this class runs. */
-    public static final Set<String> VERBS = Set.of("verify", "backfill", "gc");
+    public static final Set<String> VERBS = Set.of("verify", "backfill", "gc", "repo", "retention");
 
     public static final String USAGE = """
             usage: ironclad serve [micronaut options]
@@ -22,6 +22,8 @@ public final class Cli {
                    ironclad backfill [--prefix P | --repository NAME] [--dry-run] [--checkpoint FILE] [--report FILE]
                                      [--parallel N] [--page-size N] [--fresh] [store flags]
                    ironclad gc       [--dry-run] [--grace-period DURATION] [--report FILE] [store flags]
+                   ironclad repo delete NAME [--dry-run] [--report FILE] [store flags]
+                   ironclad retention [--apply] [--report FILE] [store flags]
             store flags (override the sidecar's ironclad.* settings from the environment and -D):
                    --config FILE  --driver TYPE  --container NAME  --bucket NAME  --data-dir DIR  --set KEY=VALUE
             exit codes: 0 all good, 1 bad objects found, 2 usage error, 3 backend unreachable""";
@@ -46,6 +48,8 @@ public final class Cli {
             return switch (args[0]) {
                 case "verify" -> VerifyCommand.run(Options.parse(rest, StoreWalks.VALUED, VerifyCommand.SWITCHES), backends, io);
                 case "backfill" -> BackfillCommand.run(Options.parse(rest, StoreWalks.VALUED, BackfillCommand.SWITCHES), backends, io);
+                case "repo" -> LifecycleCommands.repo(rest, backends, io);
+                case "retention" -> LifecycleCommands.retention(rest, backends, io);
                 default -> GcCommand.run(Options.parse(rest, GcCommand.VALUED, GcCommand.SWITCHES), backends, io);
             };
         } catch (CliException e) {

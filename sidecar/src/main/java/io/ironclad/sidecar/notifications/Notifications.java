@@ -42,7 +42,6 @@ public final class Notifications {
         this.endpoints = List.copyOf(endpoints);
         this.json = json;
         this.clock = clock.clock();
-        outbox.registerEndpoints(this.endpoints.stream().map(EndpointSettings::name).toList());
     }
 
     /** Records {@code action} on {@code target}, caused by {@code request} (null for an operator command). */

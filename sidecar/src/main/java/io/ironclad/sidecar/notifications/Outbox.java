@@ -25,13 +25,11 @@ final class Outbox {
 
     private final Sql sql;
 
-    Outbox(DataSource dataSource) {
+    /** Makes sure each endpoint has its row (the lock that serialises deliveries across replicas) before anything uses it. */
+    Outbox(DataSource dataSource, List<EndpointSettings> endpoints) {
         this.sql = new Sql(dataSource);
-    }
-
-    /** Makes sure each endpoint has its row (the lock that serialises deliveries across replicas). */
-    void registerEndpoints(List<String> names) {
-        for (String name : names) {
+        for (EndpointSettings endpoint : endpoints) {
+            String name = endpoint.name();
             sql.transaction(c -> {
                 if (one(c, "SELECT 1 FROM notification_endpoints WHERE name = ?", rs -> 1, name).isEmpty()) {
                     execute(c, "INSERT INTO notification_endpoints (name) VALUES (?)", name);
