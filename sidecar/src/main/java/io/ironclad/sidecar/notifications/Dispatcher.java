@@ -121,7 +121,7 @@ final class Dispatcher {
             LOG.warn("notification endpoint {} answered {}; retrying {} events after {}", endpoint.name(), status, events.size(),
                     endpoint.backoff());
         } catch (IOException e) {
-            LOG.warn("notification endpoint {} unreachable ({}); retrying {} events after {}", endpoint.name(), e.getMessage(),
+            LOG.warn("notification endpoint {} unreachable ({}); retrying {} events after {}", endpoint.name(), e.toString(),
                     events.size(), endpoint.backoff());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
