@@ -5,6 +5,7 @@ import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.Coordination.DigestLock;
 import io.ironclad.sidecar.Coordination.Job;
+import io.ironclad.sidecar.lifecycle.ReachabilityCollector;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes blobs no repository links any more, once they are older than
+ * First runs the {@link ReachabilityCollector} (unlinks blobs no manifest of their repository
+ * references, deletes untagged manifests when configured), then deletes blobs no repository links any more, once they are older than
  * {@code ironclad.gc.grace-period}: marks the row {@code collecting} (only if still unreferenced
  * and no push is storing the blob, in one statement), deletes the bytes, then the row. Manifests
  * are kept in the database and collected with their rows. Only the replica leading
@@ -33,27 +35,33 @@ final class BlobCollector {
     private final ConsistentStore store;
     private final Coordination coordination;
     private final OrphanCollector orphans;
+    private final ReachabilityCollector reachability;
     private final Duration grace;
     /** A push takes seconds to minutes; an intent (or orphan claim) this old belongs to a process that died. */
     private final Duration staleIntent;
 
     BlobCollector(Metadata metadata, ConsistentStore store, Coordination coordination, OrphanCollector orphans,
-            @Value("${ironclad.gc.grace-period:24h}") Duration grace, @Value("${ironclad.gc.intent-expiry:1h}") Duration staleIntent) {
+            ReachabilityCollector reachability, @Value("${ironclad.gc.grace-period:24h}") Duration grace, @Value("${ironclad.gc.intent-expiry:1h}") Duration staleIntent) {
         this.staleIntent = staleIntent;
         this.orphans = orphans;
+        this.reachability = reachability;
         this.metadata = metadata;
         this.store = store;
         this.coordination = coordination;
         this.grace = grace;
     }
 
-    /** Collects now, as long as this replica leads {@link Job#BLOB_GC}; returns how many blobs it deleted. */
+    /**
+     * Collects now, as long as this replica leads {@link Job#BLOB_GC}; returns how many blobs it
+     * deleted plus how many links and manifests the reachability pass removed (0: nothing left to do).
+     */
     int collect() {
         return collect(grace);
     }
 
     /** {@link #collect()} with another grace period: an operator's {@code gc --grace-period} run on the server. */
     int collect(Duration grace) {
+        ReachabilityCollector.Result marked = reachability.collect();
         Instant now = Instant.now();
         int stale = metadata.deleteBlobWritesBefore(now.minus(staleIntent));
         if (stale > 0) {
@@ -86,7 +94,7 @@ final class BlobCollector {
         if (deleted > 0 || locked > 0) {
             LOG.info("collected {} unreferenced blobs older than {}; {} left for later (digest lock not granted)", deleted, grace, locked);
         }
-        return deleted + collectOrphans(now, grace);
+        return deleted + collectOrphans(now, grace) + marked.linksRemoved() + marked.manifestsDeleted();
     }
 
     private int collectOrphans(Instant now, Duration grace) {

@@ -9,6 +9,8 @@ import io.ironclad.sidecar.admin.ServerFile;
 import io.ironclad.sidecar.cli.Backends;
 import io.ironclad.sidecar.cli.CliException;
 import io.ironclad.sidecar.cli.importer.ImportTarget;
+import io.ironclad.sidecar.lifecycle.RepositoryDeletion;
+import io.ironclad.sidecar.lifecycle.Retention;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import java.net.URI;
@@ -115,8 +117,29 @@ final class CliBackends implements Backends {
     }
 
     @Override
+    public Optional<RepositoryDeletion.Deleted> deleteRepository(Map<String, Object> overrides, String repository, boolean dryRun)
+            throws CliException {
+        try (ApplicationContext context = started(overrides, "repo delete")) {
+            if (!dryRun && !context.getProperty("ironclad.delete.enabled", Boolean.class).orElse(false)) {
+                throw CliException.usage("deletes are disabled: set ironclad.delete.enabled=true (--set ironclad.delete.enabled=true)");
+            }
+            return context.getBean(RepositoryDeletion.class).delete(repository, dryRun);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+    }
+
+    @Override
     public ImportTarget importTarget(Map<String, Object> overrides) throws CliException {
         return new RegistryImportTarget(started(overrides, "import"));
+    }
+
+    @Override
+    public Retention.Report retention(Map<String, Object> overrides, boolean apply) throws CliException {
+        try (ApplicationContext context = started(overrides, "retention")) {
+            Retention retention = context.getBean(Retention.class);
+            return apply ? retention.apply() : retention.plan();
+        }
     }
 
     /** The whole context (database, store, collector), its HTTP server not started. */

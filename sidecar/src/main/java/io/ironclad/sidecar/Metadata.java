@@ -121,10 +121,19 @@ final class Metadata {
                 digest.toString());
     }
 
+    /**
+     * Links {@code digest} into {@code repository}, or refreshes the link's time: the grace period
+     * of reachability GC runs from a blob's last push or mount. The refresh is an UPDATE so that a
+     * collector holding the link row waits for it or it for the collector (never both miss each other).
+     */
     void linkBlob(String repository, Digest digest) {
         ensureRepository(repository);
-        insertIgnoringDuplicate("INSERT INTO repository_blobs (repository, digest, created_at) VALUES (?, ?, ?)",
-                repository, digest.toString(), now());
+        long now = now();
+        if (update("UPDATE repository_blobs SET linked_at = ? WHERE repository = ? AND digest = ?", now, repository,
+                digest.toString()) == 0) {
+            insertIgnoringDuplicate("INSERT INTO repository_blobs (repository, digest, created_at, linked_at) VALUES (?, ?, ?, ?)",
+                    repository, digest.toString(), now, now);
+        }
     }
 
     boolean unlinkBlob(String repository, Digest digest) {
@@ -230,12 +239,124 @@ final class Metadata {
 
     // ------------------------------------------------------------------ manifests and tags
 
-    void putManifest(ManifestRow row) {
+    /**
+     * Stores a manifest, what it references ({@code blobs} linked into its repository, or
+     * {@code children} manifests of it) and, when given, a tag on it, in one transaction; returns
+     * the first reference the repository lacks (and stores nothing then). The referenced link and
+     * manifest rows are locked (FOR UPDATE, in digest order) before the references are written, as
+     * the reachability collector locks a row before it checks for references and deletes it: either
+     * the collector deleted first and this PUT is refused, or the collector sees the references.
+     */
+    Optional<Digest> storeManifest(ManifestRow row, List<Digest> blobs, List<Digest> children, Optional<String> tag) {
+        return storeManifest(row, blobs, children, tag, true);
+    }
+
+    /**
+     * Stores a manifest of a pull-through cache with its references recorded, without requiring
+     * what it references to be held yet: a cache fetches blobs when they are first asked for.
+     */
+    void cacheManifest(ManifestRow row, List<Digest> blobs, List<Digest> children) {
+        storeManifest(row, blobs, children, Optional.empty(), false);
+    }
+
+    /**
+     * Points {@code tag} at a manifest the repository holds, in one transaction that locks the
+     * manifest row (as the reachability collector does before it deletes an untagged manifest);
+     * false when the repository does not hold that manifest (nothing changed then).
+     */
+    boolean putTag(String repository, String tag, Digest digest) {
+        return inWriteTransaction(c -> {
+            if (queryOne(c, "SELECT 1 FROM manifests WHERE repository = ? AND digest = ? FOR UPDATE", rs -> 1, repository,
+                    digest.toString()).isEmpty()) {
+                return false;
+            }
+            setTag(c, repository, tag, digest.toString(), now());
+            return true;
+        });
+    }
+
+    private Optional<Digest> storeManifest(ManifestRow row, List<Digest> blobs, List<Digest> children, Optional<String> tag,
+            boolean requireReferences) {
         ensureRepository(row.repository());
-        insertIgnoringDuplicate("INSERT INTO manifests (repository, digest, media_type, size, content, subject, artifact_type, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                row.repository(), row.digest().toString(), row.mediaType(), (long) row.content().length, row.content(),
-                row.subject().map(Digest::toString).orElse(null), row.artifactType().orElse(null), now());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return inWriteTransaction(c -> storeManifest(c, row, blobs, children, tag, requireReferences));
+            } catch (MetadataException e) {
+                if (attempt >= 3 || !(e.getCause() instanceof SQLException cause) || !retryable(cause)) {
+                    throw e;
+                }
+                // a concurrent PUT of the same manifest or tag inserted first, or two PUTs deadlocked: run it again
+            }
+        }
+    }
+
+    private Optional<Digest> storeManifest(Connection c, ManifestRow row, List<Digest> blobs, List<Digest> children,
+            Optional<String> tag, boolean requireReferences) throws SQLException {
+        String repository = row.repository();
+        Optional<Digest> missing = requireReferences ? firstMissing(c, repository, blobs, children) : Optional.empty();
+        if (missing.isPresent()) {
+            return missing;
+        }
+        String digest = row.digest().toString();
+        long now = now();
+        Optional<Boolean> recorded = queryOne(c, "SELECT references_recorded FROM manifests WHERE repository = ? AND digest = ? FOR UPDATE",
+                rs -> rs.getBoolean(1), repository, digest);
+        if (recorded.isEmpty()) {
+            execute(c, "INSERT INTO manifests (repository, digest, media_type, size, content, subject, artifact_type, created_at,"
+                            + " pushed_at, references_recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)",
+                    repository, digest, row.mediaType(), (long) row.content().length, row.content(),
+                    row.subject().map(Digest::toString).orElse(null), row.artifactType().orElse(null), now, now);
+        } else {
+            execute(c, "UPDATE manifests SET pushed_at = ?, references_recorded = TRUE WHERE repository = ? AND digest = ?", now,
+                    repository, digest);
+        }
+        if (recorded.isEmpty() || !recorded.get()) {
+            execute(c, "DELETE FROM manifest_references WHERE repository = ? AND manifest = ?", repository, digest);
+            insertReferences(c, repository, digest, blobs, "blob");
+            insertReferences(c, repository, digest, children, "manifest");
+        }
+        if (tag.isPresent()) {
+            setTag(c, repository, tag.get(), digest, now);
+        }
+        return Optional.empty();
+    }
+
+    /** The first referenced blob link or child manifest the repository lacks, each locked (FOR UPDATE, in digest order). */
+    private static Optional<Digest> firstMissing(Connection c, String repository, List<Digest> blobs, List<Digest> children)
+            throws SQLException {
+        for (String blob : sorted(blobs)) {
+            if (queryOne(c, "SELECT 1 FROM repository_blobs WHERE repository = ? AND digest = ? FOR UPDATE", rs -> 1, repository,
+                    blob).isEmpty()) {
+                return Optional.of(Digest.parse(blob));
+            }
+        }
+        for (String child : sorted(children)) {
+            if (queryOne(c, "SELECT 1 FROM manifests WHERE repository = ? AND digest = ? FOR UPDATE", rs -> 1, repository,
+                    child).isEmpty()) {
+                return Optional.of(Digest.parse(child));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void setTag(Connection c, String repository, String tag, String digest, long now) throws SQLException {
+        if (execute(c, "UPDATE tags SET digest = ?, updated_at = ? WHERE repository = ? AND name = ?", digest, now, repository, tag) == 0) {
+            execute(c, "INSERT INTO tags (repository, name, digest, updated_at) VALUES (?, ?, ?, ?)", repository, tag, digest, now);
+        }
+    }
+
+    private static void insertReferences(Connection c, String repository, String manifest, List<Digest> children, String kind)
+            throws SQLException {
+        for (String child : sorted(children)) {
+            execute(c, "INSERT INTO manifest_references (repository, manifest, child, kind) VALUES (?, ?, ?, ?)", repository, manifest,
+                    child.toString(), kind);
+        }
+    }
+
+    /** Unique violations (a concurrent insert of the same key), deadlocks and serialization failures. */
+    private static boolean retryable(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.equals("23505") || state.equals("40001") || state.equals("40P01"));
     }
 
     Optional<ManifestRow> findManifest(String repository, Digest digest) {
@@ -243,24 +364,17 @@ final class Metadata {
                 + " WHERE repository = ? AND digest = ?", Metadata::manifest, repository, digest.toString());
     }
 
+    /** Deletes the manifest, its tags and its references in one transaction (a collector never sees it half deleted). */
     boolean deleteManifest(String repository, Digest digest) {
-        update("DELETE FROM tags WHERE repository = ? AND digest = ?", repository, digest.toString());
-        return update("DELETE FROM manifests WHERE repository = ? AND digest = ?", repository, digest.toString()) > 0;
+        return inWriteTransaction(c -> {
+            execute(c, "DELETE FROM tags WHERE repository = ? AND digest = ?", repository, digest.toString());
+            return execute(c, "DELETE FROM manifests WHERE repository = ? AND digest = ?", repository, digest.toString()) > 0;
+        });
     }
 
     List<ManifestRow> referrers(String repository, Digest subject) {
         return query("SELECT repository, digest, media_type, content, subject, artifact_type FROM manifests"
                 + " WHERE repository = ? AND subject = ? ORDER BY digest", Metadata::manifest, 10_000, repository, subject.toString());
-    }
-
-    void putTag(String repository, String tag, Digest digest) {
-        int updated = update("UPDATE tags SET digest = ?, updated_at = ? WHERE repository = ? AND name = ?",
-                digest.toString(), now(), repository, tag);
-        if (updated == 0 && !insertIgnoringDuplicate("INSERT INTO tags (repository, name, digest, updated_at) VALUES (?, ?, ?, ?)",
-                repository, tag, digest.toString(), now())) {
-            // a concurrent put of the same tag inserted first; last writer wins
-            update("UPDATE tags SET digest = ?, updated_at = ? WHERE repository = ? AND name = ?", digest.toString(), now(), repository, tag);
-        }
     }
 
     Optional<Digest> findTag(String repository, String tag) {
@@ -595,5 +709,12 @@ final class Metadata {
             super("metadata database unavailable" + (cause.getSQLState() == null ? ""
                     : " (SQL state " + cause.getSQLState() + ", error " + cause.getErrorCode() + ")"), cause);
         }
+    }
+
+    /** Distinct digests in one order, so that transactions locking several rows lock them alike (no deadlock). */
+    private static java.util.SortedSet<String> sorted(List<Digest> digests) {
+        java.util.SortedSet<String> sorted = new TreeSet<>();
+        digests.forEach(d -> sorted.add(d.toString()));
+        return sorted;
     }
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Validation of repository names, tags and digests against the OCI Distribution Spec grammar. */
-final class OciGrammar {
+public final class OciGrammar {
 
     private static final Pattern NAME = Pattern.compile(
             "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
@@ -26,6 +26,11 @@ final class OciGrammar {
     static final int MAX_MEDIA_TYPE_LENGTH = 255;
 
     private OciGrammar() {
+    }
+
+    /** Whether {@code name} is a repository name by the distribution spec's grammar (and at most 255 characters). */
+    public static boolean isName(String name) {
+        return name != null && name.length() <= MAX_NAME_LENGTH && NAME.matcher(name).matches();
     }
 
     static String name(String name) {

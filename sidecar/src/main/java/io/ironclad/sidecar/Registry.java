@@ -96,7 +96,9 @@ final class Registry {
 
     /** Links a blob of another repository into {@code repository}; empty if the source lacks it. */
     Optional<BlobRow> mount(String repository, Digest digest, String from) {
-        try (Coordination.DigestLock lock = coordination.lockForWrite(digest)) {
+        // the intent keeps the blob collector away while the link is made (see BlobWriteGuard): without it, a
+        // collector on a replica cut off from the coordination service could delete the bytes under the new link
+        try (Coordination.DigestLock lock = coordination.lockForWrite(digest); BlobWriteGuard.Intent intent = writeGuard.begin(digest)) {
             Optional<BlobRow> source = metadata.findLinkedBlob(from, digest);
             source.ifPresent(b -> metadata.linkBlob(repository, digest));
             return source;
@@ -361,19 +363,13 @@ final class Registry {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, "manifest hashes to " + digest + ", not " + reference);
         }
         ValidatedManifest manifest = validator.validate(contentType, body);
-        for (Digest child : manifest.references()) {
-            boolean present = manifest.isIndex()
-                    ? metadata.findManifest(repository, child).isPresent()
-                    : metadata.findLinkedBlob(repository, child).isPresent();
-            if (!present) {
-                throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, child + " is not in " + repository);
-            }
-        }
         ManifestRow row = new ManifestRow(repository, digest, manifest.mediaType(), body, manifest.subject(), manifest.artifactType());
-        metadata.putManifest(row);
-        if (!OciGrammar.isDigest(reference)) {
-            metadata.putTag(repository, reference, digest);
-        }
+        List<Digest> blobs = manifest.isIndex() ? List.of() : manifest.references();
+        List<Digest> children = manifest.isIndex() ? manifest.references() : List.of();
+        Optional<String> tag = OciGrammar.isDigest(reference) ? Optional.empty() : Optional.of(reference);
+        metadata.storeManifest(row, blobs, children, tag).ifPresent(missing -> {
+            throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, missing + " is not in " + repository);
+        });
         return row;
     }
 

@@ -17,6 +17,9 @@ import io.ironclad.sidecar.auth.Caller;
 import io.ironclad.sidecar.writeback.ReadContext;
 import io.ironclad.sidecar.auth.Grants;
 import io.ironclad.sidecar.auth.Scope;
+import io.ironclad.sidecar.notifications.Action;
+import io.ironclad.sidecar.notifications.Notifications;
+import io.ironclad.sidecar.notifications.Target;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -72,12 +75,14 @@ final class RegistryController {
     private final AfterBody afterBody;
 
     private final boolean autoMount;
+    private final Notifications notifications;
 
     private final ProxyHooks proxy;
 
-    RegistryController(Registry registry, ObjectMapper json, Spooler spooler, AfterBody afterBody,
+    RegistryController(Registry registry, ObjectMapper json, Spooler spooler, AfterBody afterBody, Notifications notifications,
             @Value("${ironclad.uploads.auto-mount:true}") boolean autoMount, ProxyHooks proxy) {
         this.registry = registry;
+        this.notifications = notifications;
         this.proxy = proxy;
         this.autoMount = autoMount;
         this.afterBody = afterBody;
@@ -119,7 +124,9 @@ final class RegistryController {
         }
         if (target instanceof RegistryPath.Manifest manifest) {
             proxy.beforeManifest(manifest);
-            return manifestResponse(manifest, registry.manifest(manifest.name(), manifest.reference()), request, true);
+            ManifestRow row = registry.manifest(manifest.name(), manifest.reference());
+            notifications.record(request, Action.PULL, manifestTarget(manifest, row));
+            return manifestResponse(manifest, row, request, true);
         }
         if (target instanceof RegistryPath.UploadSession upload) {
             SessionRow session = registry.session(upload.name(), upload.id());
@@ -187,6 +194,7 @@ final class RegistryController {
             Digest digest = OciGrammar.digest(mount);
             Optional<BlobRow> mounted = registry.mount(name, digest, OciGrammar.name(from));
             if (mounted.isPresent()) {
+                notifications.record(request, Action.MOUNT, Target.mountedBlob(name, digest, mounted.get().size(), from));
                 return blobCreated(name, digest);
             }
         } else if (mount != null && autoMount) {
@@ -198,7 +206,8 @@ final class RegistryController {
         String digest = request.getParameters().get("digest");
         if (digest != null) {
             Digest expected = OciGrammar.digest(digest);
-            registry.putBlob(name, expected, body);
+            BlobRow row = registry.putBlob(name, expected, body);
+            notifications.record(request, Action.PUSH, Target.blob(name, expected, row.size()));
             return blobCreated(name, expected);
         }
         SessionRow session = registry.startUpload(name);
@@ -214,8 +223,10 @@ final class RegistryController {
     private boolean autoMount(String name, Digest digest, HttpRequest<?> request) {
         Grants grants = request.getAttribute(Caller.ATTRIBUTE, Caller.class).map(Caller::grants).orElse(Grants.NONE);
         for (String source : registry.repositoriesHolding(digest)) {
-            if (grants.allows(Scope.repository(source, Scope.PULL))
-                    && registry.mount(name, digest, source).isPresent()) {
+            Optional<BlobRow> mounted = grants.allows(Scope.repository(source, Scope.PULL))
+                    ? registry.mount(name, digest, source) : Optional.empty();
+            if (mounted.isPresent()) {
+                notifications.record(request, Action.MOUNT, Target.mountedBlob(name, digest, mounted.get().size(), source));
                 return true;
             }
         }
@@ -246,13 +257,15 @@ final class RegistryController {
         return afterBody.run(spooler.receive(request), payload -> {
             SessionRow session = registry.session(upload.name(), upload.id());
             Optional<Long> start = contentRangeStart(request.getHeaders().get("Content-Range"), session);
-            registry.complete(session, start, payload, digest);
+            BlobRow row = registry.complete(session, start, payload, digest);
+            notifications.record(request, Action.PUSH, Target.blob(upload.name(), digest, row.size()));
             return blobCreated(upload.name(), digest);
         });
     }
 
     private HttpResponse<?> putManifest(RegistryPath.Manifest manifest, HttpRequest<?> request, byte[] bytes) throws StorageException {
         ManifestRow row = registry.putManifest(manifest.name(), manifest.reference(), request.getHeaders().get("Content-Type"), bytes);
+        notifications.record(request, Action.PUSH, manifestTarget(manifest, row));
         MutableHttpResponse<?> response = HttpResponse.status(HttpStatus.CREATED)
                 .header("Location", "/v2/" + manifest.name() + "/manifests/" + row.digest())
                 .header("Docker-Content-Digest", row.digest().toString());
@@ -262,17 +275,22 @@ final class RegistryController {
 
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Delete("/{+path}")
-    HttpResponse<?> delete(@PathVariable String path) throws StorageException {
+    HttpResponse<?> delete(@PathVariable String path, HttpRequest<?> request) throws StorageException {
         RegistryPath target = RegistryPath.parse(path);
         if (target instanceof RegistryPath.Blob || target instanceof RegistryPath.Manifest) {
             proxy.refuseWrite(target instanceof RegistryPath.Blob b ? b.name() : ((RegistryPath.Manifest) target).name());
         }
         if (target instanceof RegistryPath.Blob blob) {
             registry.deleteBlob(blob.name(), blob.digest());
+            notifications.record(request, Action.DELETE, Target.blob(blob.name(), blob.digest(), 0));
             return HttpResponse.accepted();
         }
         if (target instanceof RegistryPath.Manifest manifest) {
             registry.deleteManifest(manifest.name(), manifest.reference());
+            boolean byDigest = OciGrammar.isDigest(manifest.reference());
+            notifications.record(request, Action.DELETE, Target.deletedManifest(manifest.name(),
+                    byDigest ? Optional.of(OciGrammar.digest(manifest.reference())) : Optional.empty(),
+                    byDigest ? Optional.empty() : Optional.of(manifest.reference())));
             return HttpResponse.accepted();
         }
         RegistryPath.UploadSession upload = uploadSession(target, "DELETE");
@@ -292,12 +310,18 @@ final class RegistryController {
         ReadContext context = new ReadContext(blob.name(), Optional.ofNullable(request.getHeaders().get("Authorization")),
                 request.getHeaders().contains(ReadContext.PROXIED_HEADER));
         VerifiedContent content = registry.openBlob(row, range, context);
+        notifications.record(request, Action.PULL, Target.blob(blob.name(), row.digest(), row.size()));
         MutableHttpResponse<BlobBody> response = HttpResponse.status(range.isPresent() ? HttpStatus.PARTIAL_CONTENT : HttpStatus.OK);
         response.body(new BlobBody(content.body(), content.length())).contentType(MediaType.APPLICATION_OCTET_STREAM_TYPE);
         response.header("Docker-Content-Digest", row.digest().toString()).header("ETag", EntityTags.of(row.digest()))
                 .header("Cache-Control", IMMUTABLE).header("Accept-Ranges", "bytes");
         content.range().ifPresent(r -> response.header("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + row.size()));
         return response;
+    }
+
+    private static Target manifestTarget(RegistryPath.Manifest manifest, ManifestRow row) {
+        Optional<String> tag = OciGrammar.isDigest(manifest.reference()) ? Optional.empty() : Optional.of(manifest.reference());
+        return Target.manifest(manifest.name(), row.digest(), row.mediaType(), row.content().length, tag);
     }
 
     private HttpResponse<?> manifestResponse(RegistryPath.Manifest target, ManifestRow row, HttpRequest<?> request, boolean withBody) {

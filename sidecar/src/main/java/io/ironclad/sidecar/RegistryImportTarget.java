@@ -98,8 +98,8 @@ final class RegistryImportTarget implements ImportTarget {
             } catch (RegistryException e) {
                 return new ManifestResult(ManifestResult.Kind.INVALID, e.getMessage());
             }
-            metadata.putTag(repository, tag, digest);
-            return ManifestResult.STORED;
+            return metadata.putTag(repository, tag, digest) ? ManifestResult.STORED
+                    : new ManifestResult(ManifestResult.Kind.MISSING_REFERENCE, "manifest " + digest + " is not in " + repository);
         });
     }
 

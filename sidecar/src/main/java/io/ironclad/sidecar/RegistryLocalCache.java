@@ -11,6 +11,9 @@ import io.ironclad.sidecar.Metadata.BlobRow;
 import io.ironclad.sidecar.Metadata.ManifestRow;
 import io.ironclad.sidecar.proxy.LocalCache;
 import jakarta.inject.Singleton;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Optional;
 
 /**
@@ -20,6 +23,8 @@ import java.util.Optional;
  */
 @Singleton
 final class RegistryLocalCache implements LocalCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryLocalCache.class);
 
     private final ConsistentStore store;
     private final Metadata metadata;
@@ -69,7 +74,9 @@ final class RegistryLocalCache implements LocalCache {
     @Override
     public void storeManifest(String repository, Digest digest, String mediaType, byte[] body) {
         ManifestValidator.ValidatedManifest manifest = validator.validate(mediaType, body);
-        metadata.putManifest(new ManifestRow(repository, digest, manifest.mediaType(), body, manifest.subject(), manifest.artifactType()));
+        List<Digest> references = manifest.references();
+        metadata.cacheManifest(new ManifestRow(repository, digest, manifest.mediaType(), body, manifest.subject(), manifest.artifactType()),
+                manifest.isIndex() ? List.of() : references, manifest.isIndex() ? references : List.of());
     }
 
     @Override
@@ -79,7 +86,10 @@ final class RegistryLocalCache implements LocalCache {
 
     @Override
     public void putTag(String repository, String tag, Digest digest) {
-        metadata.putTag(repository, tag, digest);
+        if (!metadata.putTag(repository, tag, digest)) {
+            // collected between the fetch and the tag: the next request for the tag fetches it again
+            LOG.debug("cached manifest {} of {} is gone; tag {} not set", digest, repository, tag);
+        }
     }
 
     @Override

@@ -6,12 +6,15 @@ import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.cli.Backends;
 import io.ironclad.sidecar.cli.CliException;
 import io.ironclad.sidecar.cli.importer.ImportTarget;
+import io.ironclad.sidecar.lifecycle.RepositoryDeletion;
+import io.ironclad.sidecar.lifecycle.Retention;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.convert.ConversionService;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -78,5 +81,18 @@ final class ServerBackends implements Backends {
     @Override
     public ImportTarget importTarget(Map<String, Object> overrides) throws CliException {
         throw CliException.usage("import runs on the store and database directly, not through a running server");
+    }
+
+    /** Not offered through the admin jobs: a running server deletes repositories at {@code DELETE /admin/repositories/NAME}. */
+    @Override
+    public Optional<RepositoryDeletion.Deleted> deleteRepository(Map<String, Object> overrides, String repository, boolean dryRun)
+            throws CliException {
+        throw CliException.usage("on a running server, delete a repository with DELETE /admin/repositories/" + repository);
+    }
+
+    /** Not offered through the admin jobs: a running server reports and applies retention at {@code /admin/retention}. */
+    @Override
+    public Retention.Report retention(Map<String, Object> overrides, boolean apply) throws CliException {
+        throw CliException.usage("on a running server, use GET or POST /admin/retention");
     }
 }

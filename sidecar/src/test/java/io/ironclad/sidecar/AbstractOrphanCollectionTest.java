@@ -56,6 +56,8 @@ abstract class AbstractOrphanCollectionTest {
         String repo = repo();
         byte[] kept = bytes(3000);
         Oci.pushMonolithic(sidecar, repo, kept);
+        // a manifest references the kept blob: reachability GC unlinks blobs no manifest names
+        assertThat(Oci.putManifest(sidecar, repo, "v1", Oci.OCI_MANIFEST, Oci.imageManifest(kept)).statusCode()).isEqualTo(201);
         byte[] lost = bytes(2000);
         Digest orphan = storeWithoutRow(lost);
 

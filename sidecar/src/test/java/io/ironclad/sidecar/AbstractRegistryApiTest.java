@@ -303,6 +303,8 @@ abstract class AbstractRegistryApiTest {
         byte[] shared = bytes(300);
         byte[] orphan = bytes(400);
         Oci.pushMonolithic(sidecar, kept, shared);
+        // a manifest references the shared blob in `kept`: reachability GC unlinks blobs no manifest names
+        assertThat(Oci.putManifest(sidecar, kept, "v1", Oci.OCI_MANIFEST, Oci.imageManifest(shared)).statusCode()).isEqualTo(201);
         Oci.pushMonolithic(sidecar, dropped, shared);
         Oci.pushMonolithic(sidecar, dropped, orphan);
         sidecar.send(sidecar.request("/v2/" + dropped + "/blobs/" + digest(shared)).DELETE());

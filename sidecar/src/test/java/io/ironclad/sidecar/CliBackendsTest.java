@@ -75,6 +75,8 @@ class CliBackendsTest {
         try (Sidecar sidecar = new Sidecar(jdbc, Map.of("ironclad.driver.type", "filesystem"), temp)) {
             Oci.pushMonolithic(sidecar, "gc/app", orphan);
             Oci.pushMonolithic(sidecar, "gc/app", kept);
+            // a manifest references the kept blob: reachability GC unlinks blobs no manifest names
+            assertThat(Oci.putManifest(sidecar, "gc/app", "v1", Oci.OCI_MANIFEST, Oci.imageManifest(kept)).statusCode()).isEqualTo(201);
             assertThat(sidecar.send(sidecar.request("/v2/gc/app/blobs/" + Oci.digest(orphan)).DELETE()).statusCode()).isEqualTo(202);
         }
         String[] store = {"--driver", "filesystem", "--data-dir", temp.toString(), "--set", "datasources.default.url=" + jdbc};

@@ -83,6 +83,17 @@ class ImportResumeTest {
         }
 
         @Override
+        public java.util.Optional<io.ironclad.sidecar.lifecycle.RepositoryDeletion.Deleted> deleteRepository(
+                Map<String, Object> overrides, String name, boolean dryRun) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public io.ironclad.sidecar.lifecycle.Retention.Report retention(Map<String, Object> overrides, boolean apply) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public ImportTarget importTarget(Map<String, Object> overrides) throws CliException {
             ImportTarget real = new CliBackends().importTarget(overrides);
             return (ImportTarget) Proxy.newProxyInstance(ImportTarget.class.getClassLoader(), new Class<?>[] {ImportTarget.class},

@@ -11,10 +11,12 @@ import java.util.regex.Pattern;
  * Maps a request (method, path, query) to the {@link Requirement} it needs. Pulls need
  * {@code pull}; uploads, manifest PUTs and cancelling an upload need {@code push} (a mount also
  * {@code pull} on its source); deleting a blob or manifest needs {@code delete}. Every path that
- * is neither {@code /v2/...} nor a health probe is an operator endpoint and needs the admin right.
+ * is neither {@code /v2/...} nor a health probe is an operator endpoint and needs the admin right, except
+ * {@code DELETE /admin/repositories/NAME}, which needs {@code delete} on that repository.
  */
 public final class RequestAccess {
 
+    private static final String REPOSITORY_DELETE = "/admin/repositories/";
     private static final Pattern UPLOADS = Pattern.compile("(.+)/blobs/uploads(/[^/]*)?");
     private static final Pattern RESOURCE = Pattern.compile("(.+)/(blobs|manifests|referrers)/[^/]+|(.+)/tags/list");
     /** The distribution spec's repository name; anything else never reaches a scope (or a challenge header). */
@@ -26,6 +28,11 @@ public final class RequestAccess {
     public static Requirement of(HttpMethod method, String path, Map<String, String> query) {
         if (path.equals("/health/liveness") || path.equals("/health/readiness")) {
             return Requirement.none();
+        }
+        if (method == HttpMethod.DELETE && path.startsWith(REPOSITORY_DELETE)
+                && NAME.matcher(path.substring(REPOSITORY_DELETE.length())).matches()) {
+            // deleting a whole repository is a delete of everything in it: the delete right on it (and deletes enabled)
+            return Requirement.of(Scope.repository(path.substring(REPOSITORY_DELETE.length()), Scope.DELETE));
         }
         if (!path.equals("/v2") && !path.startsWith("/v2/")) {
             return Requirement.of(Scope.ADMIN);

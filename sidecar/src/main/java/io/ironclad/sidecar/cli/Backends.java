@@ -4,6 +4,8 @@ import io.ironclad.driver.Digest;
 import io.ironclad.driver.StorageDriver;
 import java.net.URI;
 import io.ironclad.sidecar.cli.importer.ImportTarget;
+import io.ironclad.sidecar.lifecycle.RepositoryDeletion;
+import io.ironclad.sidecar.lifecycle.Retention;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +73,19 @@ public interface Backends {
      * @throws CliException as for {@link #driver}, for the database
      */
     ImportTarget importTarget(Map<String, Object> overrides) throws CliException;
+
+    /**
+     * Deletes a repository's tags, manifests and blob links ({@link RepositoryDeletion}); with
+     * {@code dryRun} only counts them. Refused unless {@code ironclad.delete.enabled} is true.
+     *
+     * @return empty for a repository the database does not know
+     * @throws CliException as for {@link #driver}, for the database; {@link CliException#USAGE} when deletes are off
+     */
+    Optional<RepositoryDeletion.Deleted> deleteRepository(Map<String, Object> overrides, String repository, boolean dryRun)
+            throws CliException;
+
+    /** The retention rules' report ({@link Retention}), applied when {@code apply}. */
+    Retention.Report retention(Map<String, Object> overrides, boolean apply) throws CliException;
 
     /** One blob in the database: the collector deleted it, would delete it, or a repository links it. */
     record Collected(Digest digest, long size, String storedKey) {

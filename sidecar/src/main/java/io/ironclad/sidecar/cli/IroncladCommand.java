@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "ironclad", sortOptions = false, usageHelpAutoWidth = true,
         description = "Consistency-hardened OCI registry storage: the sidecar and its operator commands.",
         subcommands = {ServeCommand.class, VerifyCommand.class, BackfillCommand.class, GcCommand.class, ImportCli.class,
-            CommandLine.HelpCommand.class},
+            LifecycleCommands.Repo.class, LifecycleCommands.RetentionRun.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:all good (also --help)",

@@ -41,6 +41,9 @@ class ScopeAndAccessTest {
         assertThat(checked(HttpMethod.GET, "/ops/consistency/events")).containsExactly("registry:admin:*");
         assertThat(checked(HttpMethod.GET, "/prometheus")).containsExactly("registry:admin:*");
         assertThat(checked(HttpMethod.GET, "/health")).containsExactly("registry:admin:*");
+        assertThat(checked(HttpMethod.DELETE, "/admin/repositories/team/app")).containsExactly("repository:team/app:delete");
+        assertThat(checked(HttpMethod.DELETE, "/admin/repositories/Bad..Name")).containsExactly("registry:admin:*");
+        assertThat(checked(HttpMethod.POST, "/admin/retention")).containsExactly("registry:admin:*");
         assertThat(RequestAccess.of(HttpMethod.GET, "/v2/", Map.of())).isEqualTo(Requirement.login());
         assertThat(RequestAccess.of(HttpMethod.GET, "/v2/Bad\"Name/tags/list", Map.of()))
                 .as("an invalid name never reaches a challenge header").isEqualTo(Requirement.login());

@@ -42,6 +42,17 @@ class CliTest {
         public io.ironclad.sidecar.cli.importer.ImportTarget importTarget(Map<String, Object> overrides) {
             throw new UnsupportedOperationException("these tests parse command lines; import runs against the sidecar's context");
         }
+
+        @Override
+        public java.util.Optional<io.ironclad.sidecar.lifecycle.RepositoryDeletion.Deleted> deleteRepository(
+                Map<String, Object> overrides, String repository, boolean dryRun) {
+            throw new UnsupportedOperationException("these tests parse command lines");
+        }
+
+        @Override
+        public io.ironclad.sidecar.lifecycle.Retention.Report retention(Map<String, Object> overrides, boolean apply) {
+            throw new UnsupportedOperationException("these tests parse command lines");
+        }
     }
 
     record Run(int exitCode, String out, String err) {

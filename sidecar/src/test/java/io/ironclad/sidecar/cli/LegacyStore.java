@@ -122,5 +122,16 @@ final class LegacyStore {
         public io.ironclad.sidecar.cli.importer.ImportTarget importTarget(Map<String, Object> overrides) {
             throw new UnsupportedOperationException("import is tested against the sidecar's context");
         }
+
+        @Override
+        public java.util.Optional<io.ironclad.sidecar.lifecycle.RepositoryDeletion.Deleted> deleteRepository(
+                Map<String, Object> overrides, String repository, boolean dryRun) {
+            throw new UnsupportedOperationException("repo delete is tested against the sidecar's context");
+        }
+
+        @Override
+        public io.ironclad.sidecar.lifecycle.Retention.Report retention(Map<String, Object> overrides, boolean apply) {
+            throw new UnsupportedOperationException("retention is tested against the sidecar's context");
+        }
     }
 }

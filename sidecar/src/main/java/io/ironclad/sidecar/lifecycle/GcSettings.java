@@ -1,0 +1,25 @@
+package io.ironclad.sidecar.lifecycle;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The reachability collector's {@code ironclad.gc.*} settings.
+ *
+ * @param gracePeriod how long a blob link stays after its last push or mount although no manifest
+ *     references it (a client pushes layers before the manifest that names them); the same setting
+ *     the blob collector uses for unlinked blobs
+ * @param untaggedGracePeriod when set, manifests that nothing keeps (no tag, no index naming them,
+ *     no stored subject) are deleted this long after their last PUT; unset (the default) keeps
+ *     them, as distribution does without {@code --delete-untagged}
+ */
+@ConfigurationProperties("ironclad.gc")
+public record GcSettings(@Bindable(defaultValue = "24h") Duration gracePeriod, @Nullable Duration untaggedGracePeriod) {
+
+    public Optional<Duration> untagged() {
+        return Optional.ofNullable(untaggedGracePeriod);
+    }
+}
