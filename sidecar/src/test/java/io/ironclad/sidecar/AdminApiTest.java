@@ -44,6 +44,9 @@ class AdminApiTest {
             }
             assertThat(sidecar.send(alice(sidecar.request("/v2/admin/app/blobs/" + Oci.digest(dropped))).DELETE()).statusCode())
                     .isEqualTo(202);
+            // a manifest references the kept blob: reachability GC unlinks blobs no manifest names
+            assertThat(sidecar.send(alice(sidecar.request("/v2/admin/app/manifests/v1").header("Content-Type", Oci.OCI_MANIFEST)
+                    .PUT(BodyPublishers.ofByteArray(Oci.imageManifest(kept))))).statusCode()).isEqualTo(201);
 
             String gcDryRun = "{\"command\":\"gc\",\"args\":[\"--dry-run\",\"--grace-period\",\"0s\"]}";
             assertThat(sidecar.send(post(sidecar, gcDryRun)).statusCode()).as("anonymous").isEqualTo(401);

@@ -62,6 +62,9 @@ class WritebackTest {
             assertThat(patched.statusCode()).as(body(patched)).isEqualTo(202);
             HttpResponse<byte[]> done = Oci.finish(owner, Oci.location(patched), digest(chunked));
             assertThat(done.statusCode()).as(body(done)).isEqualTo(201);
+            // a manifest references both: reachability GC (grace 0 s here) would unlink blobs no manifest names
+            assertThat(Oci.putManifest(owner, "wb/app", "v1", Oci.OCI_MANIFEST, Oci.imageManifest(monolithic, chunked)).statusCode())
+                    .isEqualTo(201);
 
             for (byte[] blob : new byte[][] {monolithic, chunked}) {
                 String path = "/v2/wb/app/blobs/" + digest(blob);
@@ -114,6 +117,8 @@ class WritebackTest {
                 driver.down(true);
                 Oci.pushMonolithic(owner, "wb/gone", blob);
                 Oci.pushMonolithic(owner, "wb/gone", second);
+                // a manifest references the second blob, so reachability GC keeps its link; the first is unlinked below
+                assertThat(Oci.putManifest(owner, "wb/gone", "v1", Oci.OCI_MANIFEST, Oci.imageManifest(second)).statusCode()).isEqualTo(201);
             }
             HttpResponse<byte[]> r = Oci.get(other, path);
             assertThat(r.statusCode()).as("owner down: retry, not absent").isEqualTo(503);

@@ -118,8 +118,14 @@ final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
     /** One round: flushes what is due, then refreshes the gauges; returns how many blobs were stored. */
     int round() {
         int stored = 0;
-        List<PendingBlob> due = target.storeDown() ? List.of() : rows.due(home.owner(), clock.instant(), ROUND);
-        for (PendingBlob blob : due) {
+        boolean storeDown = target.storeDown();
+        for (PendingBlob blob : rows.due(home.owner(), clock.instant(), ROUND)) {
+            if (dropIfUnreferenced(blob)) {
+                continue; // needs no store: a blob deleted while the store is down leaves at once
+            }
+            if (storeDown) {
+                break; // the breaker holds the store down: flushing waits for the next round
+            }
             Optional<Boolean> outcome = flush(blob);
             if (outcome.isEmpty()) {
                 break; // the store is still down: the rest waits for the next round
@@ -133,14 +139,19 @@ final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
     }
 
     /** True: stored; false: dropped or put off; empty: the store is down. */
+    private boolean dropIfUnreferenced(PendingBlob blob) {
+        Digest digest = blob.digest();
+        if (target.referenced(digest)) {
+            return false;
+        }
+        rows.remove(digest);
+        home.area().delete(digest);
+        LOG.info("{} lost its last repository while pending: dropped, not flushed", digest);
+        return true;
+    }
+
     private Optional<Boolean> flush(PendingBlob blob) {
         Digest digest = blob.digest();
-        if (!target.referenced(digest)) {
-            rows.remove(digest);
-            home.area().delete(digest);
-            LOG.info("{} lost its last repository while pending: dropped, not flushed", digest);
-            return Optional.of(false);
-        }
         Optional<Path> file = home.area().find(digest);
         if (file.isEmpty()) {
             LOG.error("{} is pending on this replica but its local copy is missing; it cannot be flushed", digest);
