@@ -54,7 +54,7 @@ final class DriverSettings {
         DriverSettings settings = new DriverSettings(properties);
         return switch (settings.type()) {
             case "filesystem" -> {
-                FilesystemDriverConfig config = FilesystemDriverConfig.defaults(dataDir.resolve("store"));
+                FilesystemDriverConfig config = FilesystemDriverConfig.defaults(settings.filesystemRoot(dataDir));
                 yield BackendStartup.create(config.name(), FilesystemDrivers.CAPABILITIES, () -> FilesystemDrivers.create(config), policy);
             }
             case "s3" -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ironclad.consistency.ConsistentStore;
 import io.ironclad.driver.memory.InMemoryDrivers;
 import io.ironclad.faults.FaultPlan;
 import io.ironclad.faults.FaultyDriver;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,9 +52,11 @@ class DashboardPanelsBrowserTest {
             browser.await(READY_AND_DRAWN, READY);
             assertThat(yLabels(browser, "chart")).as("empty event chart").containsExactly(0L, 1L);
             assertThat(yLabels(browser, "traffic-chart")).as("empty traffic chart").containsExactly(0L, 1L);
-            for (String absent : List.of("backend-absent", "writeback-absent", "upstreams-absent", "repositories-empty")) {
+            for (String absent : List.of("writeback-absent", "upstreams-absent", "repositories-empty")) {
                 assertThat(visible(browser, absent)).as("%s shown on a server without those meters", absent).isTrue();
             }
+            // every server has a circuit breaker, so its availability meters exist from the start
+            assertThat(visible(browser, "backend-absent")).as("backend availability shown").isFalse();
 
             byte[] shared = "a base layer in every image".getBytes(StandardCharsets.UTF_8);
             push(sidecar, "team/alpha", "v1", shared, "alpha one");
@@ -69,8 +71,9 @@ class DashboardPanelsBrowserTest {
             Oci.pushMonolithic(sidecar, "solo", late);
             lagging.delayVisibility(Registry.blobKey(Registry.sha256(late)), Duration.ofMillis(300));
             assertThat(Oci.get(sidecar, "/v2/solo/blobs/" + Oci.digest(late)).statusCode()).as("read through the lag").isEqualTo(200);
-            AtomicInteger available = registerFeatureMeters(sidecar.bean(MeterRegistry.class));
-            available.set(0);
+            registerFeatureMeters(sidecar.bean(MeterRegistry.class));
+            lagging.goDown("dashboard test"); // connection refused from here on: the breaker's probes keep it open
+            sidecar.bean(ConsistentStore.class).availability().markDown("the dashboard test takes the backend down");
 
             JsonNode repos = json(sidecar, "/ops/repositories");
             JsonNode traffic = json(sidecar, "/ops/traffic");
@@ -124,10 +127,11 @@ class DashboardPanelsBrowserTest {
         }
     }
 
-    /** Meters under the names the backend breaker, the write-back cache and the pull-through proxy register. */
-    private static AtomicInteger registerFeatureMeters(MeterRegistry registry) {
-        AtomicInteger available = new AtomicInteger(1);
-        Gauge.builder("ironclad.backend.available", available, AtomicInteger::get).tag("driver", "lagging-memory").register(registry);
+    /**
+     * Counts under the names the backend breaker, the write-back cache and the pull-through proxy
+     * register (the breaker's availability gauge is the real one: the test opens the breaker).
+     */
+    private static void registerFeatureMeters(MeterRegistry registry) {
         Counter.builder("ironclad.backend.unavailable").tags("driver", "lagging-memory", "operation", "stat", "outcome", "failed")
                 .register(registry).increment(2);
         Counter.builder("ironclad.backend.unavailable").tags("driver", "lagging-memory", "operation", "open", "outcome", "refused")
@@ -141,7 +145,6 @@ class DashboardPanelsBrowserTest {
         Counter.builder("ironclad.proxy.tag.refreshes").tags("upstream", "upstream.example", "outcome", "unchanged").register(registry).increment(6);
         Counter.builder("ironclad.proxy.tag.refreshes").tags("upstream", "upstream.example", "outcome", "updated").register(registry).increment();
         Counter.builder("ironclad.proxy.upstream.bytes").tag("upstream", "upstream.example").register(registry).increment(123456);
-        return available;
     }
 
     private static void push(Sidecar sidecar, String repo, String tag, byte[] shared, String name) {

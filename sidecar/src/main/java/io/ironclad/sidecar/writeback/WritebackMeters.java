@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code ironclad.writeback.pending.count}, {@code ironclad.writeback.pending.bytes},
  * {@code ironclad.writeback.oldest.age.seconds}, and the bytes its write-back area holds
  * ({@code ironclad.writeback.area.bytes}, local uploads included). Summed over replicas they give
- * the cluster's pending blobs, since each blob has one owner.
+ * the cluster's pending blobs, since each blob has one owner. Registered only where write-back is
+ * enabled: elsewhere a "0 pending" would claim a protection the server does not give, and the
+ * dashboard says "not on this server" instead.
  */
 @Singleton
 final class WritebackMeters {
@@ -18,7 +20,10 @@ final class WritebackMeters {
     private final AtomicReference<PendingSummary> summary = new AtomicReference<>(PendingSummary.NONE);
     private volatile long areaBytes;
 
-    WritebackMeters(MeterRegistry registry) {
+    WritebackMeters(MeterRegistry registry, WritebackSettings settings) {
+        if (!settings.enabled()) {
+            return;
+        }
         Gauge.builder("ironclad.writeback.pending.count", summary, s -> s.get().count())
                 .description("Blobs acknowledged while the store refused them, held on this replica's disk until flushed").register(registry);
         Gauge.builder("ironclad.writeback.pending.bytes", summary, s -> s.get().bytes())
