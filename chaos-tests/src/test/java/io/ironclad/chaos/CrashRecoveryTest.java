@@ -107,6 +107,13 @@ class CrashRecoveryTest {
                 }
                 checkNanos += System.nanoTime() - started;
             }
+            // every acknowledged blob goes into one image per worker: reachability GC keeps what images
+            // use and collects the rest, so only the kills' orphans are left for it to find
+            CrashClient keeper = new CrashClient(sidecar.uri());
+            for (CrashWorker w : workers) {
+                CrashClient.Reply kept = keeper.putManifest(w.repo, "keep-all", w.keepAllManifest());
+                assertThat(kept.status()).as("keep-all manifest of %s: %s", w.repo, kept.body()).isEqualTo(201);
+            }
             sidecar.stop();
             // intent-expiry 0s: the write intents of pushes the kills cut short protect their orphans for an hour otherwise
             String collected = sidecar.command("gc", "--grace-period", "0s", "--set", "ironclad.gc.intent-expiry=0s");

@@ -155,6 +155,26 @@ final class CrashWorker {
 
     private final Map<String, Integer> sizes = new java.util.HashMap<>();
 
+    /**
+     * One image that references every blob this worker pushed and had acknowledged (one of its
+     * configs as config), so that reachability GC must keep them all: a blob no manifest names is
+     * garbage once its grace period is over, an acknowledged one that an image uses never is.
+     */
+    byte[] keepAllManifest() {
+        String config = ackedConfigs.get(0);
+        StringBuilder layers = new StringBuilder();
+        java.util.List<String> kept = new ArrayList<>(ackedBlobs);
+        kept.addAll(ackedConfigs.subList(1, ackedConfigs.size()));
+        for (String layer : kept) {
+            layers.append(layers.length() == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"")
+                    .append(layer).append("\",\"size\":").append(sizes.get(layer)).append('}');
+        }
+        String json = "{\"schemaVersion\":2,\"mediaType\":\"" + CrashClient.MANIFEST_TYPE + "\",\"config\":{\"mediaType\":"
+                + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + config + "\",\"size\":" + sizes.get(config)
+                + "},\"layers\":[" + layers + "],\"annotations\":{\"n\":\"" + repo + "-keep-all\"}}";
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
     private byte[] config() {
         String json = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"n\":\""
                 + repo + "-" + (counter++) + "\"}";
