@@ -1,6 +1,7 @@
 package io.ironclad.sidecar;
 
 import io.ironclad.driver.StorageException;
+import io.ironclad.sidecar.backend.StartupRefusal;
 import io.ironclad.sidecar.cli.CliException;
 import io.micronaut.context.exceptions.ConfigurationException;
 import java.net.BindException;
@@ -37,6 +38,11 @@ record StartupFailure(String cause, int exitCode, boolean locked) {
         for (Throwable e : chain) {
             if (e instanceof SQLException) {
                 return new StartupFailure("database: " + firstLine(e), CliException.UNREACHABLE, locked);
+            }
+        }
+        for (Throwable e : chain) {
+            if (e instanceof StartupRefusal) {
+                return new StartupFailure(firstLine(e), CliException.UNREACHABLE, false);
             }
         }
         Throwable root = chain.get(chain.size() - 1);

@@ -32,14 +32,10 @@ public final class BackendStartup {
                 throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
             }
             if (policy == BackendSettings.StartupPolicy.REFUSE) {
-                throw new IllegalStateException(refusal(name, e.getMessage()), e);
+                throw new StartupRefusal(name, e);
             }
             return new PendingDriver(name, provisional, factory); // BackendStartupCheck reports it
         }
-    }
-
-    static String refusal(String driver, String why) {
-        return "object store (" + driver + ") unreachable at startup and ironclad.backend.startup=refuse: " + why;
     }
 
     /** A backend that did not answer (or a directory that could not be made), not a configuration error. */

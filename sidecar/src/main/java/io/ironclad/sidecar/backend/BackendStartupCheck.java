@@ -29,7 +29,7 @@ final class BackendStartupCheck {
         } catch (TransientStorageException e) {
             // unavailable, or no answer in time: the backend is not there for us now
             if (settings.startup() == BackendSettings.StartupPolicy.REFUSE) {
-                throw new IllegalStateException(BackendStartup.refusal(driver.name(), e.getMessage()), e);
+                throw new StartupRefusal(driver.name(), e);
             }
             LOG.warn("object store ({}) unreachable at startup, starting DEGRADED (ironclad.backend.startup=degraded): requests that"
                     + " need it answer 503 until it answers; /health shows store DEGRADED. Cause: {}", driver.name(), e.getMessage());
