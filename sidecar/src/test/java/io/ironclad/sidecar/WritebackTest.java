@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.memory.InMemoryDrivers;
+import io.ironclad.tck.Await;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -18,7 +19,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,12 +78,12 @@ class WritebackTest {
                 assertThat(range.body()).isEqualTo(Arrays.copyOfRange(blob, 100, 200));
             }
             // the gauges follow the flush job's rounds (every 100 ms here), not each push
-            awaitCondition(() -> gauge(owner, "ironclad.writeback.pending.count") == 2, Duration.ofSeconds(10));
+            Await.until("two blobs pending", Duration.ofSeconds(10), () -> gauge(owner, "ironclad.writeback.pending.count") == 2);
             assertThat(gauge(owner, "ironclad.writeback.pending.bytes")).isEqualTo(monolithic.length + chunked.length);
             assertThat(localCopies("a")).hasSize(2);
 
             driver.down(false);
-            int waits = awaitCondition(() -> gauge(owner, "ironclad.writeback.pending.count") == 0, Duration.ofSeconds(20));
+            int waits = Await.until("nothing pending", Duration.ofSeconds(20), () -> gauge(owner, "ironclad.writeback.pending.count") == 0);
             assertThat(waits).as("rounds waited").isPositive();
             for (byte[] blob : new byte[][] {monolithic, chunked}) {
                 Digest d = Digest.parse(digest(blob));
@@ -131,11 +131,11 @@ class WritebackTest {
             assertThat(other.bean(Metadata.class).findBlob(Digest.parse(digest(blob)))).as("GC leaves a pending blob alone").isPresent();
         }
         try (Sidecar owner = replica("a", true)) {
-            awaitCondition(() -> localCopies("a").size() == 1, Duration.ofSeconds(10)); // the owner's flush job drops the unlinked one
+            Await.until("one local copy left", Duration.ofSeconds(10), () -> localCopies("a").size() == 1); // the owner's flush job drops the unlinked one
             HttpResponse<byte[]> deleted = owner.send(owner.request("/v2/wb/gone/blobs/" + digest(second)).DELETE());
             assertThat(deleted.statusCode()).as(body(deleted)).isEqualTo(202);
             assertThat(localCopies("a")).as("the last reference went, so did the local copy").isEmpty();
-            awaitCondition(() -> gauge(owner, "ironclad.writeback.pending.count") == 0, Duration.ofSeconds(10));
+            Await.until("nothing pending", Duration.ofSeconds(10), () -> gauge(owner, "ironclad.writeback.pending.count") == 0);
         }
     }
 
@@ -153,18 +153,6 @@ class WritebackTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** Polls {@code condition} until it holds or {@code limit} passes; returns how many polls failed first. */
-    static int awaitCondition(BooleanSupplier condition, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        int waits = 0;
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("condition not met within %s", limit).isNegative();
-            Thread.sleep(50);
-            waits++;
-        }
-        return waits;
     }
 
     private static byte[] random(int size, long seed) {
