@@ -1,5 +1,6 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.cli.CliBackends;
 import io.ironclad.sidecar.cli.Cli;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,7 +28,7 @@ public final class Application {
     }
 
     /** {@code ironclad.data-dir} from {@code -D} or the environment, null when neither sets it. */
-    static String dataDirFromEnvironment() {
+    public static String dataDirFromEnvironment() {
         return System.getProperty("ironclad.data-dir", System.getenv("IRONCLAD_DATA_DIR"));
     }
 
@@ -35,7 +36,7 @@ public final class Application {
     static final String H2_OPTIONS = ";DB_CLOSE_ON_EXIT=FALSE";
 
     /** The embedded database follows the data directory unless a database is configured. */
-    static Map<String, Object> embeddedDatabase(String dataDir) {
+    public static Map<String, Object> embeddedDatabase(String dataDir) {
         boolean databaseConfigured = System.getenv("IRONCLAD_DB_URL") != null || System.getProperty("datasources.default.url") != null;
         if (dataDir == null || databaseConfigured) {
             return Map.of();

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * by itself: here a failure becomes a {@link CliException} with the one-line cause (the trace is
  * logged at debug level).
  */
-final class Serving {
+public final class Serving {
 
     private static final Logger LOG = LoggerFactory.getLogger(Serving.class);
 
@@ -22,7 +22,7 @@ final class Serving {
     }
 
     /** Starts the context and its HTTP server, then blocks until a shutdown hook has closed them. */
-    static void run(ApplicationContextBuilder builder) throws CliException {
+    public static void run(ApplicationContextBuilder builder) throws CliException {
         long started = System.nanoTime();
         ApplicationContext context = builder.build();
         EmbeddedServer server;

@@ -22,9 +22,9 @@ import java.util.Locale;
  *     or is locked, {@link CliException#USAGE} otherwise
  * @param locked whether another process holds the embedded database
  */
-record StartupFailure(String cause, int exitCode, boolean locked) {
+public record StartupFailure(String cause, int exitCode, boolean locked) {
 
-    static StartupFailure of(Throwable failure) {
+    public static StartupFailure of(Throwable failure) {
         List<Throwable> chain = chain(failure);
         boolean locked = chain.stream().anyMatch(e -> e.getMessage() != null
                 && (e.getMessage().contains("file is locked") || e.getMessage().contains("already in use:")));

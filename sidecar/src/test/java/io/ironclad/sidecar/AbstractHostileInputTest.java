@@ -1,5 +1,7 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.http.RegistryErrorHandler;
+import io.ironclad.sidecar.registry.Registry;
 import static io.ironclad.sidecar.Oci.body;
 import static io.ironclad.sidecar.Oci.digest;
 import static io.ironclad.sidecar.Oci.errorCode;

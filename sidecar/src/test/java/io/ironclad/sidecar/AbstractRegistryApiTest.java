@@ -1,5 +1,9 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.http.RegistryController;
+import io.ironclad.sidecar.jobs.BlobCollector;
+import io.ironclad.sidecar.metadata.Metadata;
+import io.ironclad.sidecar.registry.Registry;
 import static io.ironclad.sidecar.Oci.body;
 import static io.ironclad.sidecar.Oci.digest;
 import static io.ironclad.sidecar.Oci.errorCode;

@@ -1,5 +1,7 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.http.AccessLog;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;

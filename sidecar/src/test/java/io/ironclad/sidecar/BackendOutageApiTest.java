@@ -1,5 +1,7 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.metadata.Metadata;
+import io.ironclad.sidecar.ops.events.DbEventListener;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,7 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.cli.CliBackends;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;

@@ -1,14 +1,19 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.coordination.CuratorCoordination;
+import io.ironclad.sidecar.coordination.Coordination;
+import io.ironclad.sidecar.coordination.CoordinationSettings;
+
+import io.ironclad.sidecar.registry.Registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.ironclad.driver.Digest;
-import io.ironclad.sidecar.Coordination.DigestLock;
-import io.ironclad.sidecar.Coordination.Job;
-import io.ironclad.sidecar.Coordination.Role;
+import io.ironclad.sidecar.coordination.Coordination.DigestLock;
+import io.ironclad.sidecar.coordination.Coordination.Job;
+import io.ironclad.sidecar.coordination.Coordination.Role;
 import io.ironclad.tck.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;

@@ -1,5 +1,6 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.registry.Registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

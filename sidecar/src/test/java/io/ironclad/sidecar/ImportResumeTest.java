@@ -1,5 +1,6 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.cli.CliBackends;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ironclad.sidecar.cli.Backends;

@@ -1,6 +1,9 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.Coordination.Job;
+import io.ironclad.sidecar.coordination.Coordination;
+import io.ironclad.sidecar.coordination.CoordinationSettings;
+import io.ironclad.sidecar.coordination.CuratorCoordination;
+import io.ironclad.sidecar.coordination.Coordination.Job;
 import io.ironclad.tck.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.jobs.BlobCollector;
+import io.ironclad.sidecar.registry.Registry;
 import static io.ironclad.sidecar.Oci.body;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.coordination.Coordination;
 import static io.ironclad.sidecar.Oci.body;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.memory.InMemoryDrivers;
-import io.ironclad.sidecar.Coordination.Job;
+import io.ironclad.sidecar.coordination.Coordination.Job;
 import io.ironclad.tck.Await;
 import io.ironclad.tck.OpsService;
 import io.micrometer.core.instrument.MeterRegistry;

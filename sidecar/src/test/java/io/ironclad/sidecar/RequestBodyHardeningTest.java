@@ -1,5 +1,9 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.http.RegistryController;
+import io.ironclad.sidecar.http.body.BodyReceiver;
+import io.ironclad.sidecar.http.body.SpoolArea;
+import io.ironclad.sidecar.registry.Registry;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -292,7 +296,7 @@ class RequestBodyHardeningTest {
         List<String> busy = new ArrayList<>();
         for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
             if (info.getThreadId() != self && Arrays.stream(info.getStackTrace()).anyMatch(f -> f.getClassName().startsWith(
-                    "io.ironclad.sidecar.RegistryController") || f.getClassName().startsWith("io.ironclad.sidecar.Registry"))) {
+                    "io.ironclad.sidecar.http.RegistryController") || f.getClassName().startsWith("io.ironclad.sidecar.registry.Registry"))) {
                 busy.add(info.getThreadName() + " " + info.getThreadState());
             }
         }

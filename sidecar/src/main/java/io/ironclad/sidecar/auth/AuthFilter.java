@@ -1,7 +1,7 @@
 package io.ironclad.sidecar.auth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ironclad.sidecar.OciErrorBody;
+import io.ironclad.sidecar.http.OciErrorBody;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpAttributes;
 import io.micronaut.http.HttpHeaders;

@@ -1,7 +1,8 @@
 package io.ironclad.sidecar.lifecycle;
 
+import io.ironclad.sidecar.registry.OciGrammar;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ironclad.sidecar.OciErrorBody;
+import io.ironclad.sidecar.http.OciErrorBody;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -38,7 +39,7 @@ final class LifecycleController {
 
     @Delete("/repositories/{+name}")
     HttpResponse<?> deleteRepository(@PathVariable String name, @Nullable @QueryValue("dry-run") Boolean dryRun, HttpRequest<?> request) {
-        if (!io.ironclad.sidecar.OciGrammar.isName(name)) {
+        if (!io.ironclad.sidecar.registry.OciGrammar.isName(name)) {
             return error(request, HttpStatus.BAD_REQUEST, "NAME_INVALID", "repository name does not match the OCI name grammar");
         }
         return deletion.delete(name, Boolean.TRUE.equals(dryRun))

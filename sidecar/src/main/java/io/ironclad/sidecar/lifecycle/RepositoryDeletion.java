@@ -3,7 +3,7 @@ package io.ironclad.sidecar.lifecycle;
 import static io.ironclad.sidecar.lifecycle.Sql.execute;
 import static io.ironclad.sidecar.lifecycle.Sql.exists;
 
-import io.ironclad.sidecar.OciGrammar;
+import io.ironclad.sidecar.registry.OciGrammar;
 import io.ironclad.sidecar.notifications.Notifications;
 import jakarta.inject.Singleton;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package io.ironclad.sidecar.lifecycle;
 
 import static java.util.Objects.requireNonNull;
 
-import io.ironclad.sidecar.DurableCommits;
+import io.ironclad.sidecar.metadata.DurableCommits;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -3,7 +3,7 @@ package io.ironclad.sidecar.writeback;
 import static java.util.Objects.requireNonNull;
 
 import io.ironclad.driver.Digest;
-import io.ironclad.sidecar.DurableCommits;
+import io.ironclad.sidecar.metadata.DurableCommits;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,0 +1,222 @@
+package io.ironclad.sidecar.cli;
+
+import io.ironclad.sidecar.Application;
+import io.ironclad.sidecar.Serving;
+import io.ironclad.sidecar.StartupFailure;
+import io.ironclad.sidecar.backend.DriverSettings;
+import io.ironclad.sidecar.jobs.BlobCollector;
+import io.ironclad.sidecar.jobs.CommandScheduler;
+import io.ironclad.sidecar.jobs.GcRun;
+import io.ironclad.sidecar.jobs.OrphanCollector;
+import io.ironclad.sidecar.metadata.Metadata;
+import io.ironclad.sidecar.registry.RegistryImportTarget;
+import io.ironclad.driver.Digest;
+import io.ironclad.driver.ListRequest;
+import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.StorageDriver;
+import io.ironclad.driver.StorageException;
+import io.ironclad.sidecar.admin.ServerFile;
+import io.ironclad.sidecar.cli.Backends;
+import io.ironclad.sidecar.cli.CliException;
+import io.ironclad.sidecar.cli.importer.ImportTarget;
+import io.ironclad.sidecar.lifecycle.RepositoryDeletion;
+import io.ironclad.sidecar.lifecycle.Retention;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.Environment;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The operator commands' view of the sidecar: the driver from {@link DriverSettings}, the
+ * {@link BlobCollector} and the import target in an application context without the HTTP server, both configured as
+ * the sidecar is (application.yml, environment, {@code -D}, {@code micronaut.config.files}).
+ */
+public final class CliBackends implements Backends {
+
+    private boolean served;
+
+    @Override
+    public StorageDriver driver(Map<String, Object> overrides) throws CliException {
+        try (ApplicationContext context = context(overrides)) {
+            Environment environment = context.getEnvironment().start();
+            Path dataDir = Path.of(environment.getProperty("ironclad.data-dir", String.class).orElse("./data"));
+            StorageDriver driver = create(environment, dataDir);
+            try {
+                driver.list(ListRequest.prefix("").withLimit(1));
+            } catch (StorageException e) {
+                driver.close();
+                throw new CliException(CliException.UNREACHABLE, "cannot reach the " + endpoint(environment, dataDir) + ": " + e.getMessage(), e);
+            }
+            return driver;
+        }
+    }
+
+    @Override
+    public GcResult collect(Map<String, Object> overrides, boolean dryRun) throws CliException {
+        try (ApplicationContext context = started(overrides, "gc")) {
+            Duration grace = context.getProperty("ironclad.gc.grace-period", Duration.class).orElse(Duration.ofHours(24));
+            return GcRun.run(context.getBean(Metadata.class), context.getBean(OrphanCollector.class), context.getBean(BlobCollector.class),
+                    grace, dryRun);
+        } catch (StorageException e) {
+            throw new CliException(CliException.UNREACHABLE, "cannot list the store's blobs: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Collected> repositoryBlobs(Map<String, Object> overrides, String repository) throws CliException {
+        try (ApplicationContext context = started(overrides, "verify --repository")) {
+            return repositoryBlobs(context.getBean(DataSource.class), repository);
+        }
+    }
+
+    /** The blobs {@code repository} links, in key order. */
+    public static List<Collected> repositoryBlobs(DataSource dataSource, String repository) throws CliException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement("SELECT b.digest, b.size, b.stored_key FROM repository_blobs r"
+                        + " JOIN blobs b ON b.digest = r.digest WHERE r.repository = ?")) {
+            query.setString(1, repository);
+            List<Collected> blobs = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    blobs.add(new Collected(Digest.parse(rows.getString(1)), rows.getLong(2), rows.getString(3)));
+                }
+            }
+            blobs.sort(Comparator.comparing(Collected::storedKey, ObjectKey::compareUtf8));
+            return blobs;
+        } catch (SQLException e) {
+            throw new CliException(CliException.UNREACHABLE, "cannot read repository '" + repository + "' from the database: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void serve(Map<String, Object> overrides) throws CliException {
+        Map<String, Object> properties = new HashMap<>(overrides);
+        properties.remove(CONFIG_FILES);
+        String dataDir = (String) properties.getOrDefault("ironclad.data-dir", Application.dataDirFromEnvironment());
+        Application.embeddedDatabase(dataDir).forEach(properties::putIfAbsent);
+        useConfigFiles(overrides);
+        served = true;
+        Serving.run(ApplicationContext.builder().mainClass(Application.class).properties(properties).banner(false));
+    }
+
+    /** Whether {@link #serve} ran: then the process ends when the server's threads do, not by an exit code. */
+    public boolean served() {
+        return served;
+    }
+
+    @Override
+    public Optional<URI> runningServer(Map<String, Object> overrides) throws CliException {
+        try (ApplicationContext context = context(overrides)) {
+            Environment environment = context.getEnvironment().start();
+            Path dataDir = Path.of(environment.getProperty("ironclad.data-dir", String.class).orElse("./data"));
+            return ServerFile.read(dataDir);
+        }
+    }
+
+    @Override
+    public Optional<RepositoryDeletion.Deleted> deleteRepository(Map<String, Object> overrides, String repository, boolean dryRun)
+            throws CliException {
+        try (ApplicationContext context = started(overrides, "repo delete")) {
+            if (!dryRun && !context.getProperty("ironclad.delete.enabled", Boolean.class).orElse(false)) {
+                throw CliException.usage("deletes are disabled: set ironclad.delete.enabled=true (--set ironclad.delete.enabled=true)");
+            }
+            return context.getBean(RepositoryDeletion.class).delete(repository, dryRun);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+    }
+
+    @Override
+    public ImportTarget importTarget(Map<String, Object> overrides) throws CliException {
+        return new RegistryImportTarget(started(overrides, "import"));
+    }
+
+    @Override
+    public Retention.Report retention(Map<String, Object> overrides, boolean apply) throws CliException {
+        try (ApplicationContext context = started(overrides, "retention")) {
+            Retention retention = context.getBean(Retention.class);
+            return apply ? retention.apply() : retention.plan();
+        }
+    }
+
+    /** The whole context (database, store, collector), its HTTP server not started. */
+    private static ApplicationContext started(Map<String, Object> overrides, String command) throws CliException {
+        Map<String, Object> properties = new HashMap<>(overrides);
+        properties.remove(CONFIG_FILES);
+        properties.put(CommandScheduler.PROPERTY, "true");
+        String dataDir = (String) properties.getOrDefault("ironclad.data-dir", Application.dataDirFromEnvironment());
+        Application.embeddedDatabase(dataDir).forEach(properties::putIfAbsent);
+        useConfigFiles(overrides);
+        try {
+            return ApplicationContext.builder().properties(properties).banner(false).start();
+        } catch (RuntimeException e) {
+            StartupFailure failure = StartupFailure.of(e);
+            throw new CliException(failure.exitCode(), "cannot open the database and store for " + command + ": " + failure.cause()
+                    + (failure.locked() ? " (a running sidecar holds it: run the command with --server URL, or stop the server)" : ""), e);
+        }
+    }
+
+    private static ApplicationContext context(Map<String, Object> overrides) {
+        Map<String, Object> properties = new HashMap<>(overrides);
+        properties.remove(CONFIG_FILES);
+        // a mistyped container must fail the walk, not be created empty and found all good
+        properties.putIfAbsent("ironclad.driver.swift.create-containers", "false");
+        properties.putIfAbsent("ironclad.driver.s3.create-bucket", "false");
+        useConfigFiles(overrides);
+        return ApplicationContext.builder().properties(properties).banner(false).build();
+    }
+
+    /** {@code --config FILE} works as the sidecar's {@code -Dmicronaut.config.files=FILE}, with the same precedence. */
+    private static void useConfigFiles(Map<String, Object> overrides) {
+        Object files = overrides.get(CONFIG_FILES);
+        if (files != null) {
+            System.setProperty(CONFIG_FILES, files.toString());
+        }
+    }
+
+    private static StorageDriver create(Environment environment, Path dataDir) throws CliException {
+        try {
+            return DriverSettings.create(environment, dataDir);
+        } catch (RuntimeException e) {
+            if (rootCause(e) instanceof StorageException) {
+                throw new CliException(CliException.UNREACHABLE, "cannot reach the " + endpoint(environment, dataDir) + ": "
+                        + rootCause(e).getMessage(), e);
+            }
+            throw CliException.usage("bad store configuration: " + e.getMessage());
+        }
+    }
+
+    /** The driver and where it points, for an error line. */
+    private static String endpoint(Environment environment, Path dataDir) {
+        String type = environment.getProperty(DriverSettings.TYPE, String.class).orElse("filesystem").toLowerCase(Locale.ROOT);
+        return switch (type) {
+            case "swift" -> "swift store at " + environment.getProperty("ironclad.driver.swift.auth-url", String.class).orElse("?")
+                    + " (container " + environment.getProperty("ironclad.driver.swift.container", String.class).orElse("ironclad") + ")";
+            case "s3" -> "s3 store at " + environment.getProperty("ironclad.driver.s3.endpoint", String.class).orElse("AWS")
+                    + " (bucket " + environment.getProperty("ironclad.driver.s3.bucket", String.class).orElse("ironclad") + ")";
+            case "filesystem" -> "filesystem store at " + DriverSettings.filesystemRoot(environment, dataDir).toAbsolutePath();
+            default -> type + " store";
+        };
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+}

@@ -1,0 +1,53 @@
+package io.ironclad.sidecar.coordination;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Chooses the coordination from {@code ironclad.coordination.*} and exports its state as gauges. */
+@Factory
+final class CoordinationFactory {
+
+    @Context
+    @Bean(preDestroy = "close")
+    Coordination coordination(
+            @Value("${ironclad.coordination.replica-id:}") String replica,
+            @Value("${ironclad.coordination.zookeeper.connect:}") String connect,
+            @Value("${ironclad.coordination.zookeeper.namespace:ironclad}") String namespace,
+            @Value("${ironclad.coordination.zookeeper.session-timeout:10s}") Duration sessionTimeout,
+            @Value("${ironclad.coordination.zookeeper.connection-timeout:5s}") Duration connectionTimeout,
+            @Value("${ironclad.coordination.zookeeper.lock-timeout:10s}") Duration lockTimeout,
+            MeterRegistry meters) {
+        CoordinationSettings settings = new CoordinationSettings(replica.isBlank() ? defaultReplica() : replica,
+                connect, namespace, sessionTimeout, connectionTimeout, lockTimeout);
+        Coordination coordination = settings.zookeeper()
+                ? new CuratorCoordination(settings, meters)
+                : new InProcessCoordination(settings.replica());
+        Gauge.builder("ironclad.coordination.reachable", coordination, c -> c.state().reachable() ? 1 : 0)
+                .description("1 while the coordination service can be used, 0 while background jobs are paused")
+                .register(meters);
+        for (Coordination.Job job : Coordination.Job.values()) {
+            Gauge.builder("ironclad.coordination.leader", coordination, c -> c.isLeader(job) ? 1 : 0)
+                    .description("1 on the replica that runs this background job").tag("job", job.id()).register(meters);
+        }
+        return coordination;
+    }
+
+    private static String defaultReplica() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "replica";
+        }
+        // several replicas may share a host (tests, one node running two): the suffix tells them apart
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

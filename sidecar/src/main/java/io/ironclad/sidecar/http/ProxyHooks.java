@@ -1,0 +1,49 @@
+package io.ironclad.sidecar.http;
+
+import io.ironclad.sidecar.registry.ErrorCode;
+import io.ironclad.sidecar.registry.RegistryException;
+import io.ironclad.driver.Digest;
+import io.ironclad.sidecar.proxy.PullThrough;
+import io.ironclad.sidecar.proxy.UpstreamUnavailableException;
+import jakarta.inject.Singleton;
+import java.util.Map;
+
+/**
+ * Where the controller calls the pull-through cache ({@link PullThrough}): before a read of a
+ * cached repository, and to refuse a push into one. Turns the cache's refusals into the
+ * registry's error answers (503 UNAVAILABLE or 429 TOOMANYREQUESTS with Retry-After).
+ */
+@Singleton
+final class ProxyHooks {
+
+    private final PullThrough pullThrough;
+
+    ProxyHooks(PullThrough pullThrough) {
+        this.pullThrough = pullThrough;
+    }
+
+    void beforeManifest(RegistryPath.Manifest manifest) {
+        guard(() -> pullThrough.beforeManifest(manifest.name(), manifest.reference(), manifest.byDigest()));
+    }
+
+    void beforeBlob(RegistryPath.Blob blob) {
+        guard(() -> pullThrough.beforeBlob(blob.name(), blob.digest()));
+    }
+
+    /** A cached repository takes no pushes or deletes: its content is the upstream's. */
+    void refuseWrite(String repository) {
+        pullThrough.upstreamOf(repository).ifPresent(upstream -> {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, repository + " is a pull-through cache of " + upstream
+                    + "; push to a local repository");
+        });
+    }
+
+    private static void guard(Runnable step) {
+        try {
+            step.run();
+        } catch (UpstreamUnavailableException e) {
+            throw new RegistryException(e.tooManyRequests() ? ErrorCode.TOO_MANY_REQUESTS : ErrorCode.UNAVAILABLE, e.getMessage(),
+                    Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+        }
+    }
+}
