@@ -194,8 +194,11 @@ class CuratorCoordinationTest {
         assertThat(log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("ZooKeeper connection lost")))
                 .as("one 'paused' line per replica and outage").hasSize(replicas.size())
                 .allSatisfy(m -> assertThat(m).startsWith("ZooKeeper connection lost: background jobs paused"));
-        assertThat(log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("background jobs resume")))
-                .hasSize(replicas.size());
+        // "restored" only: a replica's first "established" line can arrive after the appender is
+        // attached on a loaded machine (Curator reports the initial connection asynchronously)
+        assertThat(log.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.startsWith("ZooKeeper connection restored") && m.contains("background jobs resume")))
+                .as("one 'resume' line per replica and outage").hasSize(replicas.size());
         assertThat(replicas.get(0).tryLockForDelete(DIGEST)).hasValueSatisfying(DigestLock::close);
     }
 
