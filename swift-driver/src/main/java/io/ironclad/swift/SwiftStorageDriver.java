@@ -53,12 +53,17 @@ final class SwiftStorageDriver implements StorageDriver {
     SwiftStorageDriver(SwiftDriverConfig config, SwiftHttp http) {
         this.config = requireNonNull(config, "config is null");
         this.http = requireNonNull(http, "http is null");
+        this.capabilities = capabilities(config);
+    }
+
+    /** What a driver for {@code config} guarantees: known from the configuration alone. */
+    static Capabilities capabilities(SwiftDriverConfig config) {
         EnumSet<Capability> supported = EnumSet.of(Capability.FRESHNESS_READ, Capability.SERVER_SIDE_COPY, Capability.RANGED_READ,
                 Capability.METADATA_UPDATE);
         if (config.conditionalCreate()) {
             supported.add(Capability.CONDITIONAL_CREATE);
         }
-        this.capabilities = new Capabilities(supported, 1, SwiftDriverConfig.MAX_SEGMENT_SIZE, config.segmentSize());
+        return new Capabilities(supported, 1, SwiftDriverConfig.MAX_SEGMENT_SIZE, config.segmentSize());
     }
 
     @Override
