@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ironclad.driver.BoundedInputStream;
 import io.ironclad.driver.ByteRange;
 import io.ironclad.driver.Capabilities;
 import io.ironclad.driver.Capability;
@@ -12,6 +13,7 @@ import io.ironclad.driver.ListRequest;
 import io.ironclad.driver.ObjectContent;
 import io.ironclad.driver.ObjectInfo;
 import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.PathEncoding;
 import io.ironclad.driver.ObjectNotFoundException;
 import io.ironclad.driver.ObjectWriter;
 import io.ironclad.driver.Payload;
@@ -23,7 +25,6 @@ import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.driver.UnsupportedCapabilityException;
 import io.ironclad.driver.WriterState;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpHeaders;
@@ -172,9 +173,9 @@ final class SwiftStorageDriver implements StorageDriver {
     private ListPage listOnce(String prefix, Optional<String> marker, int limit) throws StorageException {
         StringBuilder query = new StringBuilder("format=json&limit=").append(limit);
         if (!prefix.isEmpty()) {
-            query.append("&prefix=").append(SwiftHttp.encode(prefix));
+            query.append("&prefix=").append(PathEncoding.segment(prefix));
         }
-        marker.ifPresent(name -> query.append("&marker=").append(SwiftHttp.encode(name)));
+        marker.ifPresent(name -> query.append("&marker=").append(PathEncoding.segment(name)));
         HttpResponse<byte[]> response = http.send(null, "GET listing of " + config.container(), session -> HttpRequest.newBuilder(
                         SwiftHttp.objectUri(session, config.container(), null, query.toString()))
                 .header("X-Auth-Token", session.token()).GET(), HttpResponse.BodyHandlers.ofByteArray(), () -> false);
@@ -189,7 +190,7 @@ final class SwiftStorageDriver implements StorageDriver {
 
     @Override
     public ObjectInfo copy(ObjectKey source, ObjectKey target, PutOptions options) throws StorageException {
-        String copyFrom = "/" + SwiftHttp.encode(config.container()) + "/" + encodePath(source.value());
+        String copyFrom = "/" + PathEncoding.segment(config.container()) + "/" + PathEncoding.path(source.value());
         HttpResponse<Void> response = http.send(target, "COPY from " + source, session -> SwiftHeaders.withMetadata(HttpRequest.newBuilder(
                         SwiftHttp.objectUri(session, config.container(), target.value(), null))
                 .header("X-Auth-Token", session.token())
@@ -350,7 +351,7 @@ final class SwiftStorageDriver implements StorageDriver {
         } catch (IOException e) {
             throw SwiftErrors.forIo(NAME, key, "GET", false, e);
         }
-        return new ObjectContent(info, Optional.of(clamped), new Limited(response.body(), clamped.length()));
+        return new ObjectContent(info, Optional.of(clamped), new BoundedInputStream(response.body(), clamped.length(), "Swift response body"));
     }
 
     private ListPage listPage(byte[] body) throws StorageException {
@@ -385,17 +386,6 @@ final class SwiftStorageDriver implements StorageDriver {
         return text.endsWith("Z") ? Instant.parse(text) : LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
     }
 
-    private static String encodePath(String key) {
-        StringBuilder out = new StringBuilder();
-        for (String segment : key.split("/", -1)) {
-            if (out.length() > 0) {
-                out.append('/');
-            }
-            out.append(SwiftHttp.encode(segment));
-        }
-        return out.toString();
-    }
-
     private static void closeQuietly(InputStream in) {
         try {
             in.close();
@@ -415,40 +405,6 @@ final class SwiftStorageDriver implements StorageDriver {
             } catch (IOException | NumberFormatException e) {
                 throw new StorageException(driver, key, "unreadable multipart-manifest=delete answer: " + e.getMessage(), e);
             }
-        }
-    }
-
-    /** At most {@code remaining} bytes of a stream already positioned at a range's start. */
-    private static final class Limited extends FilterInputStream {
-        private long remaining;
-
-        Limited(InputStream in, long remaining) {
-            super(in);
-            this.remaining = remaining;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining == 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (remaining == 0) {
-                return -1;
-            }
-            int n = super.read(buffer, offset, (int) Math.min(length, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
         }
     }
 }
