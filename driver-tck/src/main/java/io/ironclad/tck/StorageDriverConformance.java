@@ -1,5 +1,7 @@
 package io.ironclad.tck;
 
+import io.ironclad.testsupport.SeededPayloads;
+import io.ironclad.testsupport.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

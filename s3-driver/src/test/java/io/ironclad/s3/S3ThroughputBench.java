@@ -14,7 +14,7 @@ import io.ironclad.driver.Payload;
 import io.ironclad.driver.PutOptions;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
-import io.ironclad.tck.OpsService;
+import io.ironclad.testsupport.OpsService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
