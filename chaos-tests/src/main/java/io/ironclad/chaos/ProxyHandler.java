@@ -1,5 +1,6 @@
 package io.ironclad.chaos;
 
+import io.ironclad.driver.PathEncoding;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -179,7 +180,7 @@ final class ProxyHandler implements HttpHandler {
                 });
         Optional<LagTracker.Stored> previous = Optional.empty();
         if (writtenKey.isPresent() && scenario.lag().previousMaxBytes() > 0) {
-            String rawPath = "/v1/" + swift.get().account() + "/" + encodePath(writtenKey.get().substring(swift.get().account().length() + 1));
+            String rawPath = "/v1/" + swift.get().account() + "/" + PathEncoding.path(writtenKey.get().substring(swift.get().account().length() + 1));
             previous = upstream.fetch(rawPath, exchange.getRequestHeaders().getFirst("X-Auth-Token"),
                     scenario.lag().previousMaxBytes(), lag.newFile());
         }
@@ -318,11 +319,5 @@ final class ProxyHandler implements HttpHandler {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
-    }
-
-    private static String encodePath(String decoded) {
-        return java.util.Arrays.stream(decoded.split("/", -1))
-                .map(segment -> java.net.URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
-                .collect(java.util.stream.Collectors.joining("/"));
     }
 }

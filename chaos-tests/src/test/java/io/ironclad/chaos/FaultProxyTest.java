@@ -115,7 +115,7 @@ class FaultProxyTest {
     void lagEndsAfterItsWindow() throws Exception {
         start(scenario(new LagSpec(1, 1, 1 << 20, true, false)));
         put(OBJECT, BODY);
-        io.ironclad.tck.Await.until("the 1 ms lag has passed", java.time.Duration.ofSeconds(5),
+        io.ironclad.testsupport.Await.until("the 1 ms lag has passed", java.time.Duration.ofSeconds(5),
                 () -> getUnchecked(OBJECT).statusCode() == 200);
         assertThat(get(OBJECT).body()).isEqualTo(BODY);
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ironclad.chaos.CrashClient.Ack;
 import io.ironclad.chaos.CrashClient.Reply;
-import io.ironclad.tck.Await;
+import io.ironclad.testsupport.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

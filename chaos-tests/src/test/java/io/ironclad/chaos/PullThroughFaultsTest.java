@@ -2,8 +2,8 @@ package io.ironclad.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ironclad.tck.DockerRegistry;
-import io.ironclad.tck.OpsService;
+import io.ironclad.testsupport.DockerRegistry;
+import io.ironclad.testsupport.OpsService;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -378,7 +378,7 @@ final class DefaultConsistentStore implements ConsistentStore {
             lastStream.set(stream);
             return stream;
         });
-        PutOptions options = PutOptions.of(new IntegrityMetadata(expected.digest(), size, clock.instant()).toUserMetadata());
+        PutOptions options = new IntegrityMetadata(expected.digest(), size, clock.instant()).toPutOptions();
         Attempts attempts = attempts("put", key);
         while (true) {
             attempts.nextPlain();

@@ -106,7 +106,7 @@ final class DefaultUpload implements Upload {
             return existing.get();
         }
         boolean createOnly = driver.capabilities().has(Capability.CONDITIONAL_CREATE);
-        PutOptions options = PutOptions.of(new IntegrityMetadata(expected, size, store.clock().instant()).toUserMetadata())
+        PutOptions options = new IntegrityMetadata(expected, size, store.clock().instant()).toPutOptions()
                 .withCreateOnly(createOnly);
         try {
             store.retryTransient("complete", target, () -> writer.commit(target, options));

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.ObjectInfo;
+import io.ironclad.driver.PutOptions;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,14 @@ public record IntegrityMetadata(Digest digest, long size, Instant written) {
     /** The user metadata entries to store. */
     public Map<String, String> toUserMetadata() {
         return Map.of(DIGEST, digest.toString(), SIZE, Long.toString(size), WRITTEN, Long.toString(written.toEpochMilli()));
+    }
+
+    /**
+     * Put options storing these entries and handing the driver the digest, so a server that can
+     * verify it refuses a body damaged on the way ({@link PutOptions#contentDigest()}).
+     */
+    public PutOptions toPutOptions() {
+        return PutOptions.of(toUserMetadata()).withContentDigest(digest);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.ironclad.tck;
 
+import io.ironclad.testsupport.SeededPayloads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ironclad.driver.ListRequest;

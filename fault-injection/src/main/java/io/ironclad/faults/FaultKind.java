@@ -12,7 +12,7 @@ public enum FaultKind {
     TRUNCATED,
     /** One byte of an opened body was flipped. */
     FLIPPED_BYTE,
-    /** A read reported a wrong {@code ironclad-digest}. */
+    /** A read reported wrong digest-valued user metadata. */
     WRONG_METADATA,
     /** The call failed with a transient error. */
     TRANSIENT,

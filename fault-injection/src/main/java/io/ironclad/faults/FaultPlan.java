@@ -16,7 +16,8 @@ import java.time.Duration;
  * @param missingProbability chance that a plain read reports an existing object missing
  * @param truncateProbability chance that an opened body ends early, silently, as a confident 200
  * @param flipProbability chance that one byte of an opened body is flipped
- * @param wrongMetadataProbability chance that a read reports a wrong {@code ironclad-digest}
+ * @param wrongMetadataProbability chance that a read reports wrong digests: every user metadata value that is a
+ *     digest (the consistency layer's integrity digest) comes back as another digest of its algorithm
  * @param transientProbability chance that a call fails with a transient error before reaching the backend
  * @param latencyProbability chance that a call is delayed by {@code latency}
  * @param latency the added delay

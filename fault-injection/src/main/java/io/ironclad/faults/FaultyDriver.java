@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.ironclad.driver.ByteRange;
 import io.ironclad.driver.Capabilities;
 import io.ironclad.driver.Capability;
-import io.ironclad.driver.Digest;
 import io.ironclad.driver.ForwardingObjectWriter;
 import io.ironclad.driver.ForwardingStorageDriver;
 import io.ironclad.driver.ObjectContent;
@@ -26,14 +25,12 @@ import io.ironclad.driver.ListPage;
 import io.ironclad.driver.ListRequest;
 import io.ironclad.driver.WriterState;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -148,7 +145,7 @@ public final class FaultyDriver extends ForwardingStorageDriver {
         ObjectInfo info = super.stat(key, options);
         if (roll(plan.wrongMetadataProbability())) {
             counts.add(FaultKind.WRONG_METADATA);
-            return withWrongDigest(info);
+            return WrongDigests.of(info, random);
         }
         return info;
     }
@@ -164,17 +161,17 @@ public final class FaultyDriver extends ForwardingStorageDriver {
         ObjectContent content = super.open(key, options);
         if (roll(plan.wrongMetadataProbability())) {
             counts.add(FaultKind.WRONG_METADATA);
-            return new ObjectContent(withWrongDigest(content.info()), content.range(), content.body());
+            return new ObjectContent(WrongDigests.of(content.info(), random), content.range(), content.body());
         }
         long length = content.length();
         if (length > 0 && roll(plan.truncateProbability())) {
             counts.add(FaultKind.TRUNCATED);
-            return new ObjectContent(content.info(), content.range(), new Truncated(content.body(), nextLong(length)));
+            return new ObjectContent(content.info(), content.range(), new CorruptBodies.Truncated(content.body(), nextLong(length)));
         }
         if (length > 0 && roll(plan.flipProbability())) {
             counts.add(FaultKind.FLIPPED_BYTE);
             return new ObjectContent(content.info(), content.range(),
-                    new Flipped(content.body(), nextLong(length), (byte) (1 + nextInt(255))));
+                    new CorruptBodies.Flipped(content.body(), nextLong(length), (byte) (1 + nextInt(255))));
         }
         return content;
     }
@@ -303,14 +300,6 @@ public final class FaultyDriver extends ForwardingStorageDriver {
                 new ByteArrayInputStream(data, (int) clamped.first(), (int) clamped.length()));
     }
 
-    private ObjectInfo withWrongDigest(ObjectInfo info) {
-        byte[] raw = new byte[32];
-        random.nextBytes(raw);
-        Map<String, String> metadata = new HashMap<>(info.userMetadata());
-        metadata.put("ironclad-digest", Digest.of(Digest.Algorithm.SHA256, raw).toString());
-        return new ObjectInfo(info.key(), info.size(), info.etag(), info.lastModified(), metadata);
-    }
-
     private boolean roll(double probability) {
         return probability > 0 && random.nextDouble() < probability;
     }
@@ -358,85 +347,6 @@ public final class FaultyDriver extends ForwardingStorageDriver {
             ObjectInfo info = super.commit(target, options);
             written(target, previous);
             return info;
-        }
-    }
-
-    /** Ends silently after {@code limit} bytes: the confident short 200 of a stale DLO listing. */
-    private static final class Truncated extends FilterInputStream {
-        private long remaining;
-
-        Truncated(InputStream in, long limit) {
-            super(in);
-            this.remaining = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            remaining--;
-            return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = in.skip(Math.min(n, remaining));
-            remaining -= skipped;
-            return skipped;
-        }
-    }
-
-    /** XORs the byte at {@code position} with {@code mask}. */
-    private static final class Flipped extends FilterInputStream {
-        private final long position;
-        private final byte mask;
-        private long offset;
-
-        Flipped(InputStream in, long position, byte mask) {
-            super(in);
-            this.position = position;
-            this.mask = mask;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0 && offset++ == position) {
-                return (b ^ mask) & 0xff;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0 && position >= offset && position < offset + n) {
-                b[off + (int) (position - offset)] ^= mask;
-            }
-            if (n > 0) {
-                offset += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = in.skip(n);
-            offset += skipped;
-            return skipped;
         }
     }
 }

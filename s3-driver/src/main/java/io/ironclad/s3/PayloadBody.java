@@ -1,5 +1,6 @@
 package io.ironclad.s3;
 
+import io.ironclad.driver.BoundedInputStream;
 import io.ironclad.driver.Payload;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -62,7 +63,7 @@ final class PayloadBody implements ContentStreamProvider {
             }
             return new Exact(nonClosing(shared));
         }
-        return new Exact(null);
+        return new Exact(new Deferred());
     }
 
     private static InputStream nonClosing(InputStream in) {
@@ -75,23 +76,13 @@ final class PayloadBody implements ContentStreamProvider {
     }
 
     /**
-     * Yields exactly {@code length} bytes, fails if the payload ends early, and notes when the
-     * last byte was read. Over a payload it opens it at the first read: the SDK asks for a
-     * stream while signing that it never reads, and a payload that can be read only once (a
-     * client's request body) must not be spent on that.
+     * Yields exactly {@code length} bytes ({@link BoundedInputStream}: fails if the payload ends
+     * early) and notes how many went out and when the last byte was read.
      */
-    private final class Exact extends FilterInputStream {
-        private long remaining = length;
+    private final class Exact extends BoundedInputStream {
 
-        Exact(InputStream in) {
-            super(in);
-        }
-
-        private InputStream source() throws IOException {
-            if (in == null) {
-                in = payload.open();
-            }
-            return in;
+        Exact(InputStream source) {
+            super(source, length, "payload");
         }
 
         @Override
@@ -105,22 +96,19 @@ final class PayloadBody implements ContentStreamProvider {
             if (len == 0) {
                 return 0;
             }
-            if (remaining == 0) {
+            int n = super.read(buffer, off, len);
+            if (n < 0) {
                 fullySent = true;
                 return -1;
             }
-            int n = source().read(buffer, off, (int) Math.min(len, remaining));
-            if (n < 0) {
-                throw new IOException("payload ended " + remaining + " bytes early");
-            }
-            remaining -= n;
             consumed += n;
-            if (remaining == 0) {
+            if (remaining() == 0) {
                 fullySent = true;
             }
             return n;
         }
 
+        /** Skipped bytes count as sent, so they go through {@link #read(byte[], int, int)}. */
         @Override
         public long skip(long n) throws IOException {
             byte[] buffer = new byte[8192];
@@ -134,15 +122,36 @@ final class PayloadBody implements ContentStreamProvider {
             }
             return skipped;
         }
+    }
 
-        @Override
-        public int available() throws IOException {
-            return in == null ? 0 : (int) Math.min(in.available(), remaining);
+    /**
+     * The payload, opened at the first read: the SDK asks for a stream while signing that it
+     * never reads, and a payload that can be read only once (a client's request body) must not be
+     * spent on that.
+     */
+    private final class Deferred extends InputStream {
+        private InputStream in;
+
+        private InputStream source() throws IOException {
+            if (in == null) {
+                in = payload.open();
+            }
+            return in;
         }
 
         @Override
-        public boolean markSupported() {
-            return false;
+        public int read() throws IOException {
+            return source().read();
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            return source().read(buffer, off, len);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in == null ? 0 : in.available();
         }
 
         @Override

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * @param responseChecksums when the SDK validates checksums of responses (default
  *     {@link ChecksumMode#WHEN_REQUIRED}: never; Ironclad verifies content digests itself)
  * @param sendSha256Checksum send {@code x-amz-checksum-sha256} with every single-request put whose
- *     {@code ironclad-digest} metadata is a SHA-256, so a server with S3 additional checksums refuses
+ *     {@link io.ironclad.driver.PutOptions#contentDigest()} is a SHA-256, so a server with S3 additional checksums refuses
  *     a corrupted body (default true; sent only where the start-up probe saw the server refuse a
  *     wrong checksum, since some servers ignore the header and others reject it)
  * @param partSize puts larger than this become multipart uploads of parts this large, and

@@ -1,6 +1,7 @@
 package io.ironclad.s3;
 
 import io.ironclad.driver.ByteRange;
+import io.ironclad.driver.Digest;
 import io.ironclad.driver.ObjectInfo;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.StorageException;
@@ -26,9 +27,6 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  */
 final class S3Metadata {
 
-    /** The integrity metadata key whose SHA-256 value doubles as {@code x-amz-checksum-sha256}. */
-    static final String DIGEST = "ironclad-digest";
-    private static final String SHA256 = "sha256:";
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
 
     private S3Metadata() {
@@ -42,21 +40,13 @@ final class S3Metadata {
     }
 
     /**
-     * The base64 {@code x-amz-checksum-sha256} of a body whose {@code ironclad-digest} is a
-     * SHA-256; empty for other algorithms or without one. Malformed digests are left to the
-     * consistency layer that wrote them.
+     * The base64 {@code x-amz-checksum-sha256} of a body whose digest the caller gave
+     * ({@link io.ironclad.driver.PutOptions#contentDigest()}) when it is a SHA-256; empty for
+     * other algorithms or without one.
      */
-    static Optional<String> sha256Checksum(Map<String, String> userMetadata) {
-        String digest = userMetadata.get(DIGEST);
-        if (digest == null || !digest.startsWith(SHA256) || digest.length() != SHA256.length() + 64) {
-            return Optional.empty();
-        }
-        try {
-            byte[] raw = HexFormat.of().parseHex(digest.substring(SHA256.length()));
-            return Optional.of(Base64.getEncoder().encodeToString(raw));
-        } catch (IllegalArgumentException notHex) {
-            return Optional.empty();
-        }
+    static Optional<String> sha256Checksum(Optional<Digest> contentDigest) {
+        return contentDigest.filter(digest -> digest.algorithm() == Digest.Algorithm.SHA256)
+                .map(digest -> Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digest.hex())));
     }
 
     static ObjectInfo info(ObjectKey key, HeadObjectResponse head) {

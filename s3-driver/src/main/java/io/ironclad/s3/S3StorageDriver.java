@@ -144,7 +144,7 @@ final class S3StorageDriver implements StorageDriver {
         if (options.createOnly()) {
             request.ifNoneMatch("*");
         }
-        Optional<String> sha256 = sendSha256 ? S3Metadata.sha256Checksum(options.userMetadata()) : Optional.empty();
+        Optional<String> sha256 = sendSha256 ? S3Metadata.sha256Checksum(options.contentDigest()) : Optional.empty();
         if (sha256.isPresent()) {
             request.checksumSHA256(sha256.get());
         } else if (config.requestChecksums() == S3DriverConfig.ChecksumMode.WHEN_SUPPORTED) {

@@ -1,7 +1,7 @@
 package io.ironclad.s3;
 
 import io.ironclad.driver.StorageDriver;
-import io.ironclad.tck.OpsService;
+import io.ironclad.testsupport.OpsService;
 import java.net.URI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

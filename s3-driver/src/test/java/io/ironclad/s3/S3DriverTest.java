@@ -16,7 +16,7 @@ import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.driver.TransientStorageException;
 import io.ironclad.driver.WriterState;
-import io.ironclad.tck.SeededPayloads;
+import io.ironclad.testsupport.SeededPayloads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;

@@ -9,7 +9,7 @@ import io.ironclad.driver.ListRequest;
 import io.ironclad.driver.ListPage;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.memory.InMemoryDrivers;
-import io.ironclad.tck.Await;
+import io.ironclad.testsupport.Await;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -14,7 +14,7 @@ import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.Payload;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.memory.InMemoryDrivers;
-import io.ironclad.tck.Await;
+import io.ironclad.testsupport.Await;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;

@@ -14,7 +14,7 @@ import io.ironclad.driver.ListRequest;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.memory.InMemoryDrivers;
-import io.ironclad.tck.Await;
+import io.ironclad.testsupport.Await;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

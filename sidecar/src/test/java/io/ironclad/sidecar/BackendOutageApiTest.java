@@ -12,7 +12,7 @@ import io.ironclad.driver.memory.InMemoryDrivers;
 import io.ironclad.faults.FaultKind;
 import io.ironclad.faults.FaultPlan;
 import io.ironclad.faults.FaultyDriver;
-import io.ironclad.tck.Await;
+import io.ironclad.testsupport.Await;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

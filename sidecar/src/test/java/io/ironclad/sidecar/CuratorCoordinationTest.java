@@ -14,7 +14,7 @@ import io.ironclad.driver.Digest;
 import io.ironclad.sidecar.coordination.Coordination.DigestLock;
 import io.ironclad.sidecar.coordination.Coordination.Job;
 import io.ironclad.sidecar.coordination.Coordination.Role;
-import io.ironclad.tck.Await;
+import io.ironclad.testsupport.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;

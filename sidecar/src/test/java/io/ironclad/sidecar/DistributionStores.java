@@ -11,7 +11,7 @@ import io.ironclad.driver.PutOptions;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
-import io.ironclad.tck.DockerRegistry;
+import io.ironclad.testsupport.DockerRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -13,7 +13,7 @@ import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.driver.TransientStorageException;
 import io.ironclad.driver.memory.InMemoryDrivers;
-import io.ironclad.tck.Await;
+import io.ironclad.testsupport.Await;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

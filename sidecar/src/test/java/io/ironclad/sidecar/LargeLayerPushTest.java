@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ironclad.tck.OpsService;
+import io.ironclad.testsupport.OpsService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

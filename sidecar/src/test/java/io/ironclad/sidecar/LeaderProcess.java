@@ -4,7 +4,7 @@ import io.ironclad.sidecar.coordination.Coordination;
 import io.ironclad.sidecar.coordination.CoordinationSettings;
 import io.ironclad.sidecar.coordination.CuratorCoordination;
 import io.ironclad.sidecar.coordination.Coordination.Job;
-import io.ironclad.tck.Await;
+import io.ironclad.testsupport.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 

@@ -12,7 +12,7 @@ import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.memory.InMemoryDrivers;
-import io.ironclad.tck.Await;
+import io.ironclad.testsupport.Await;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

@@ -13,7 +13,7 @@ import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.s3.S3DriverConfig;
 import io.ironclad.s3.S3Drivers;
-import io.ironclad.tck.OpsService;
+import io.ironclad.testsupport.OpsService;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.fs.FilesystemDriverConfig;
 import io.ironclad.driver.fs.FilesystemDrivers;
-import io.ironclad.tck.OpsService;
+import io.ironclad.testsupport.OpsService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import io.ironclad.driver.PutOptions;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.swift.SwiftDriverConfig;
 import io.ironclad.swift.SwiftDrivers;
-import io.ironclad.tck.OpsService;
+import io.ironclad.testsupport.OpsService;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

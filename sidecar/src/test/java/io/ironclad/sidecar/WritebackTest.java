@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.memory.InMemoryDrivers;
-import io.ironclad.tck.Await;
+import io.ironclad.testsupport.Await;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;

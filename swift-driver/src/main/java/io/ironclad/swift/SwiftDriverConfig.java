@@ -56,6 +56,8 @@ public record SwiftDriverConfig(
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(5);
     public static final int DEFAULT_POOL_SIZE = 64;
+    /** Keystone's default domain, of the user and of the project unless configured. */
+    public static final String DEFAULT_DOMAIN = "Default";
 
     /** The protocol {@link #authUrl()} speaks. */
     public enum AuthVersion {
@@ -105,14 +107,14 @@ public record SwiftDriverConfig(
 
     /** TempAuth (v1) to {@code authUrl} as {@code user} (e.g. {@code test:tester}), everything else default. */
     public static SwiftDriverConfig tempAuth(URI authUrl, String user, String key, String container) {
-        return new SwiftDriverConfig(authUrl, AuthVersion.V1, user, key, "", "Default", "Default", "", EndpointInterface.PUBLIC,
+        return new SwiftDriverConfig(authUrl, AuthVersion.V1, user, key, "", DEFAULT_DOMAIN, DEFAULT_DOMAIN, "", EndpointInterface.PUBLIC,
                 container, container + "+segments", DEFAULT_SEGMENT_SIZE, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
                 DEFAULT_POOL_SIZE, true, true);
     }
 
     /** Keystone v3 password authentication scoped to {@code project}, users and project in domain {@code Default}. */
     public static SwiftDriverConfig keystoneV3(URI authUrl, String user, String password, String project, String container) {
-        return new SwiftDriverConfig(authUrl, AuthVersion.V3, user, password, project, "Default", "Default", "", EndpointInterface.PUBLIC,
+        return new SwiftDriverConfig(authUrl, AuthVersion.V3, user, password, project, DEFAULT_DOMAIN, DEFAULT_DOMAIN, "", EndpointInterface.PUBLIC,
                 container, container + "+segments", DEFAULT_SEGMENT_SIZE, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
                 DEFAULT_POOL_SIZE, true, true);
     }

@@ -3,6 +3,7 @@ package io.ironclad.swift;
 import static java.util.Objects.requireNonNull;
 
 import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.PathEncoding;
 import io.ironclad.driver.StorageException;
 import io.ironclad.driver.TransientStorageException;
 import java.io.FilterInputStream;
@@ -13,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -89,33 +89,16 @@ final class SwiftHttp {
     record Streamed(int statusCode, HttpHeaders headers, InputStream body) {
     }
 
-    /** The URL of an object, each path segment percent-encoded as UTF-8. */
+    /** The URL of an object, each path segment percent-encoded as UTF-8 ({@link PathEncoding}). */
     static URI objectUri(SwiftSession session, String container, String object, String query) {
-        StringBuilder url = new StringBuilder(session.storageUrl().toString()).append('/').append(encode(container));
+        StringBuilder url = new StringBuilder(session.storageUrl().toString()).append('/').append(PathEncoding.segment(container));
         if (object != null) {
-            for (String segment : object.split("/", -1)) {
-                url.append('/').append(encode(segment));
-            }
+            url.append('/').append(PathEncoding.path(object));
         }
         if (query != null && !query.isEmpty()) {
             url.append('?').append(query);
         }
         return URI.create(url.toString());
-    }
-
-    /** RFC 3986 percent-encoding of everything but unreserved characters. */
-    static String encode(String value) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
-                out.append((char) c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-        return out.toString();
     }
 
     private <T> HttpResponse<T> sendAuthenticated(ObjectKey key, String action, RequestFactory factory,

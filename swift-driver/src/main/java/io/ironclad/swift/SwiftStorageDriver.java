@@ -2,8 +2,7 @@ package io.ironclad.swift;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ironclad.driver.BoundedInputStream;
 import io.ironclad.driver.ByteRange;
 import io.ironclad.driver.Capabilities;
 import io.ironclad.driver.Capability;
@@ -12,6 +11,7 @@ import io.ironclad.driver.ListRequest;
 import io.ironclad.driver.ObjectContent;
 import io.ironclad.driver.ObjectInfo;
 import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.PathEncoding;
 import io.ironclad.driver.ObjectNotFoundException;
 import io.ironclad.driver.ObjectWriter;
 import io.ironclad.driver.Payload;
@@ -23,17 +23,11 @@ import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.driver.UnsupportedCapabilityException;
 import io.ironclad.driver.WriterState;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -44,21 +38,27 @@ import java.util.function.BooleanSupplier;
 final class SwiftStorageDriver implements StorageDriver {
 
     static final String NAME = "swift";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SwiftDriverConfig config;
     private final SwiftHttp http;
     private final Capabilities capabilities;
+    private final SwiftListing listing;
 
     SwiftStorageDriver(SwiftDriverConfig config, SwiftHttp http) {
         this.config = requireNonNull(config, "config is null");
         this.http = requireNonNull(http, "http is null");
+        this.capabilities = capabilities(config);
+        this.listing = new SwiftListing(NAME, config.container(), http);
+    }
+
+    /** What a driver for {@code config} guarantees: known from the configuration alone. */
+    static Capabilities capabilities(SwiftDriverConfig config) {
         EnumSet<Capability> supported = EnumSet.of(Capability.FRESHNESS_READ, Capability.SERVER_SIDE_COPY, Capability.RANGED_READ,
                 Capability.METADATA_UPDATE);
         if (config.conditionalCreate()) {
             supported.add(Capability.CONDITIONAL_CREATE);
         }
-        this.capabilities = new Capabilities(supported, 1, SwiftDriverConfig.MAX_SEGMENT_SIZE, config.segmentSize());
+        return new Capabilities(supported, 1, SwiftDriverConfig.MAX_SEGMENT_SIZE, config.segmentSize());
     }
 
     @Override
@@ -143,48 +143,14 @@ final class SwiftStorageDriver implements StorageDriver {
         }
     }
 
-    /**
-     * Servers cap a listing below the limit asked for (Swift at 10,000, Ceph RGW at 1,000), so a
-     * short page is followed by another request from its last name until the limit is reached or
-     * a page comes back empty.
-     */
     @Override
     public ListPage list(ListRequest request) throws StorageException {
-        List<ListPage.Entry> entries = new ArrayList<>();
-        Optional<String> marker = request.startAfter();
-        while (entries.size() < request.limit()) {
-            ListPage page = listOnce(request.prefix(), marker, request.limit() - entries.size());
-            entries.addAll(page.entries());
-            if (page.nextStartAfter().isEmpty()) {
-                return new ListPage(entries, Optional.empty());
-            }
-            marker = page.nextStartAfter();
-        }
-        return new ListPage(entries, marker);
-    }
-
-    /** One listing request; its next marker is the last name returned, empty only for an empty page. */
-    private ListPage listOnce(String prefix, Optional<String> marker, int limit) throws StorageException {
-        StringBuilder query = new StringBuilder("format=json&limit=").append(limit);
-        if (!prefix.isEmpty()) {
-            query.append("&prefix=").append(SwiftHttp.encode(prefix));
-        }
-        marker.ifPresent(name -> query.append("&marker=").append(SwiftHttp.encode(name)));
-        HttpResponse<byte[]> response = http.send(null, "GET listing of " + config.container(), session -> HttpRequest.newBuilder(
-                        SwiftHttp.objectUri(session, config.container(), null, query.toString()))
-                .header("X-Auth-Token", session.token()).GET(), HttpResponse.BodyHandlers.ofByteArray(), () -> false);
-        if (response.statusCode() == 204) {
-            return new ListPage(List.of(), Optional.empty());
-        }
-        if (response.statusCode() != 200) {
-            throw SwiftErrors.forStatus(NAME, null, "GET listing of " + config.container(), SwiftErrors.Request.OTHER, response.statusCode());
-        }
-        return listPage(response.body());
+        return listing.list(request);
     }
 
     @Override
     public ObjectInfo copy(ObjectKey source, ObjectKey target, PutOptions options) throws StorageException {
-        String copyFrom = "/" + SwiftHttp.encode(config.container()) + "/" + encodePath(source.value());
+        String copyFrom = "/" + PathEncoding.segment(config.container()) + "/" + PathEncoding.path(source.value());
         HttpResponse<Void> response = http.send(target, "COPY from " + source, session -> SwiftHeaders.withMetadata(HttpRequest.newBuilder(
                         SwiftHttp.objectUri(session, config.container(), target.value(), null))
                 .header("X-Auth-Token", session.token())
@@ -345,50 +311,7 @@ final class SwiftStorageDriver implements StorageDriver {
         } catch (IOException e) {
             throw SwiftErrors.forIo(NAME, key, "GET", false, e);
         }
-        return new ObjectContent(info, Optional.of(clamped), new Limited(response.body(), clamped.length()));
-    }
-
-    private ListPage listPage(byte[] body) throws StorageException {
-        JsonNode entries;
-        try {
-            entries = JSON.readTree(body);
-        } catch (IOException e) {
-            throw new StorageException(NAME, null, "unreadable listing of " + config.container() + ": " + e.getMessage(), e);
-        }
-        List<ListPage.Entry> page = new ArrayList<>();
-        String last = null;
-        for (JsonNode entry : entries) {
-            String name = entry.path("name").asText();
-            last = name;
-            ObjectKey key;
-            try {
-                key = ObjectKey.of(name);
-            } catch (IllegalArgumentException notOurs) {
-                continue;   // written by someone else under a name no key can have
-            }
-            String hash = entry.path("hash").asText();
-            int parameters = hash.indexOf(';');
-            page.add(new ListPage.Entry(key, entry.path("bytes").asLong(), parameters < 0 ? hash : hash.substring(0, parameters),
-                    listingTime(entry.path("last_modified").asText())));
-        }
-        Optional<String> next = Optional.ofNullable(last);
-        return new ListPage(page, next);
-    }
-
-    /** Swift writes {@code 2026-11-23T08:28:52.265430} (UTC, no zone); Ceph RGW appends {@code Z}. */
-    private static Instant listingTime(String text) {
-        return text.endsWith("Z") ? Instant.parse(text) : LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
-    }
-
-    private static String encodePath(String key) {
-        StringBuilder out = new StringBuilder();
-        for (String segment : key.split("/", -1)) {
-            if (out.length() > 0) {
-                out.append('/');
-            }
-            out.append(SwiftHttp.encode(segment));
-        }
-        return out.toString();
+        return new ObjectContent(info, Optional.of(clamped), new BoundedInputStream(response.body(), clamped.length(), "Swift response body"));
     }
 
     private static void closeQuietly(InputStream in) {
@@ -396,54 +319,6 @@ final class SwiftStorageDriver implements StorageDriver {
             in.close();
         } catch (IOException ignored) {
             // already failing
-        }
-    }
-
-    /** The result of a bulk delete ({@code ?multipart-manifest=delete}), which answers 200 even when it failed. */
-    record BulkDeleteResult(int status, int deleted, int notFound) {
-        static BulkDeleteResult parse(String driver, ObjectKey key, byte[] body) throws StorageException {
-            try {
-                JsonNode json = JSON.readTree(new String(body, StandardCharsets.UTF_8));
-                String status = json.path("Response Status").asText("");
-                int code = status.length() >= 3 ? Integer.parseInt(status.substring(0, 3)) : 0;
-                return new BulkDeleteResult(code, json.path("Number Deleted").asInt(), json.path("Number Not Found").asInt());
-            } catch (IOException | NumberFormatException e) {
-                throw new StorageException(driver, key, "unreadable multipart-manifest=delete answer: " + e.getMessage(), e);
-            }
-        }
-    }
-
-    /** At most {@code remaining} bytes of a stream already positioned at a range's start. */
-    private static final class Limited extends FilterInputStream {
-        private long remaining;
-
-        Limited(InputStream in, long remaining) {
-            super(in);
-            this.remaining = remaining;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining == 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (remaining == 0) {
-                return -1;
-            }
-            int n = super.read(buffer, offset, (int) Math.min(length, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
         }
     }
 }

@@ -14,7 +14,7 @@ import io.ironclad.driver.ConsistencyTimeoutException;
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.IntegrityException;
 import io.ironclad.driver.ObjectKey;
-import io.ironclad.tck.DockerRegistry;
+import io.ironclad.testsupport.DockerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;

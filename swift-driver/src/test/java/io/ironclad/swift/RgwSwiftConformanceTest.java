@@ -7,7 +7,7 @@ import io.ironclad.driver.Payload;
 import io.ironclad.driver.PutOptions;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
-import io.ironclad.tck.OpsService;
+import io.ironclad.testsupport.OpsService;
 import io.ironclad.tck.StorageDriverConformance;
 import java.net.URI;
 import java.util.Map;

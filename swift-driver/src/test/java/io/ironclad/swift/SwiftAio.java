@@ -1,6 +1,6 @@
 package io.ironclad.swift;
 
-import io.ironclad.tck.OpsService;
+import io.ironclad.testsupport.OpsService;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

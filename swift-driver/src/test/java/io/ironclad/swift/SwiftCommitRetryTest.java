@@ -5,6 +5,7 @@ import static io.ironclad.swift.SwiftReplicaFaultTest.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ironclad.driver.PathEncoding;
 import io.ironclad.driver.ObjectAlreadyExistsException;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectNotFoundException;
@@ -89,7 +90,7 @@ class SwiftCommitRetryTest {
         WriterState state = writer.state();
         writer.commit(target, CREATE_ONLY);
         // the commit's clean-up DELETE of the marker failed: the marker still names the target
-        assertThat(raw.put("/" + SwiftHttp.encode(segments) + "/" + state.uploadId() + "/upload", new byte[0],
+        assertThat(raw.put("/" + PathEncoding.segment(segments) + "/" + state.uploadId() + "/upload", new byte[0],
                 "X-Object-Meta-Ironclad-Commit-Target", target.value())).isEqualTo(201);
 
         driver.resumeWriter(state).cancel();   // as a reaper or a redundant completion would

@@ -14,6 +14,7 @@ import io.ironclad.consistency.Expectation;
 import io.ironclad.consistency.StoredObject;
 import io.ironclad.consistency.VerificationMode;
 import io.ironclad.consistency.VerifiedContent;
+import io.ironclad.driver.PathEncoding;
 import io.ironclad.driver.ConsistencyTimeoutException;
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.IntegrityException;
@@ -232,7 +233,7 @@ class SwiftReplicaFaultTest {
         StringBuilder out = new StringBuilder();
         for (String segment : path.split("/", -1)) {
             if (!segment.isEmpty()) {
-                out.append('/').append(SwiftHttp.encode(segment));
+                out.append('/').append(PathEncoding.segment(segment));
             }
         }
         return out.toString();

@@ -1,13 +1,10 @@
 package io.ironclad.driver.fs;
 
-import io.ironclad.driver.BackendUnavailableException;
 import io.ironclad.driver.ByteRange;
 import io.ironclad.driver.FileRegionStream;
 import io.ironclad.driver.Capabilities;
-import io.ironclad.driver.Capability;
 import io.ironclad.driver.ListPage;
 import io.ironclad.driver.ListRequest;
-import io.ironclad.driver.ObjectAlreadyExistsException;
 import io.ironclad.driver.ObjectContent;
 import io.ironclad.driver.ObjectInfo;
 import io.ironclad.driver.ObjectKey;
@@ -25,14 +22,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -61,27 +53,23 @@ import java.util.stream.Stream;
 final class FilesystemDriver implements StorageDriver {
 
     private static final Capabilities CAPABILITIES = FilesystemDrivers.CAPABILITIES;
-    private static final String DIR = ".d";
-    private static final String OBJECT = ".o";
-    private static final String TEMP = ".tmp-";
-    private static final int MAX_SEGMENT_BYTES = 250;
     private static final int ATTEMPTS = 5;
 
     private final String name;
-    private final boolean fsync;
-    private final Path objects;
+    private final ObjectTree tree;
+    private final DurableFiles files;
     private final Path uploads;
     private final PlainFiles plain;
     private final Clock clock = Clock.systemUTC();
 
     FilesystemDriver(FilesystemDriverConfig config) {
         this.name = config.name();
-        this.fsync = config.fsync();
-        this.objects = config.root().resolve("objects");
+        this.tree = new ObjectTree(name, config.root().resolve("objects"));
+        this.files = new DurableFiles(name, config.fsync(), tree);
         this.uploads = config.root().resolve(".uploads");
         this.plain = new PlainFiles(config.root());
         try {
-            Files.createDirectories(objects);
+            Files.createDirectories(tree.root());
             Files.createDirectories(uploads);
         } catch (IOException e) {
             throw new UncheckedIOException("[" + name + "] cannot create store under " + config.root(), e);
@@ -177,9 +165,9 @@ final class FilesystemDriver implements StorageDriver {
     @Override
     public ObjectInfo put(ObjectKey key, Payload payload, PutOptions options) throws StorageException {
         ObjectInfo info = newVersion(key, payload.size(), options);
-        return place(key, info, options.createOnly(), temp -> {
+        return files.place(key, info, options.createOnly(), temp -> {
             try (InputStream in = payload.open()) {
-                copyExactly(in, temp, payload.size(), key);
+                files.copyExactly(in, temp, payload.size(), key);
             }
         });
     }
@@ -211,13 +199,13 @@ final class FilesystemDriver implements StorageDriver {
 
     @Override
     public void delete(ObjectKey key) throws StorageException {
-        Path file = objectPath(key);
+        Path file = tree.objectPath(key);
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw failure(key, "delete", e);
         }
-        removeEmptyParents(file.getParent());
+        tree.removeEmptyParents(file.getParent());
     }
 
     @Override
@@ -253,9 +241,9 @@ final class FilesystemDriver implements StorageDriver {
         for (int attempt = 1; ; attempt++) {
             TreeSet<ObjectKey> smallest = new TreeSet<>();
             try {
-                try (Stream<Path> files = Files.walk(listingBase(request.prefix()))) {
-                    files.filter(path -> path.getFileName().toString().endsWith(OBJECT) && Files.isRegularFile(path))
-                            .map(this::keyOf)
+                try (Stream<Path> paths = Files.walk(tree.listingBase(request.prefix()))) {
+                    paths.filter(ObjectTree::isObjectFile)
+                            .map(tree::keyOf)
                             .filter(key -> key.value().startsWith(request.prefix()))
                             .filter(key -> ObjectKey.compareUtf8(key.value(), after) > 0)
                             .forEach(key -> keep(smallest, key, request.limit()));
@@ -289,7 +277,7 @@ final class FilesystemDriver implements StorageDriver {
     public ObjectInfo copy(ObjectKey source, ObjectKey target, PutOptions options) throws StorageException {
         try (ObjectContent content = open(source, ReadOptions.PLAIN)) {
             ObjectInfo info = newVersion(target, content.info().size(), options);
-            return place(target, info, options.createOnly(), temp -> copyExactly(content.body(), temp, info.size(), source));
+            return files.place(target, info, options.createOnly(), temp -> files.copyExactly(content.body(), temp, info.size(), source));
         } catch (IOException e) {
             throw failure(source, "copy", e);
         }
@@ -300,8 +288,8 @@ final class FilesystemDriver implements StorageDriver {
         try (ObjectContent content = open(key, ReadOptions.PLAIN.withIfMatch(expectedEtag))) {
             ObjectInfo old = content.info();
             ObjectInfo info = new ObjectInfo(key, old.size(), old.etag(), old.lastModified(), userMetadata.userMetadata());
-            return place(key, info, false, temp -> {
-                copyExactly(content.body(), temp, info.size(), key);
+            return files.place(key, info, false, temp -> {
+                files.copyExactly(content.body(), temp, info.size(), key);
                 String now = stat(key, ReadOptions.PLAIN).etag();
                 if (!now.equals(expectedEtag)) {
                     throw new PreconditionFailedException(name, key, "replaced while its metadata was updated (etag now " + now + ")");
@@ -334,186 +322,19 @@ final class FilesystemDriver implements StorageDriver {
         return new ObjectInfo(key, size, UUID.randomUUID().toString(), clock.instant(), options.userMetadata());
     }
 
-    void force(FileChannel channel) throws IOException {
-        if (fsync) {
-            channel.force(true);
-        }
+    DurableFiles files() {
+        return files;
     }
 
-    void forceDirectory(Path dir) {
-        if (!fsync) {
-            return;
-        }
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // some filesystems cannot fsync a directory; the rename itself is still atomic
-        }
-    }
-
-    /** Fills the data part of a temporary object file. */
-    @FunctionalInterface
-    interface DataWriter {
-        void write(FileChannel temp) throws IOException, StorageException;
-    }
-
-    /**
-     * Writes header + data into a temporary file beside the target, forces it to disk and renames
-     * it into place: atomically replacing, or for create-only through {@code link(2)}, which fails
-     * if the name exists, so of racing creators exactly one wins.
-     */
-    ObjectInfo place(ObjectKey key, ObjectInfo info, boolean createOnly, DataWriter data) throws StorageException {
-        Path target = objectPath(key);
-        for (int attempt = 1; ; attempt++) {
-            Path temp = null;
-            try {
-                if (!Files.isDirectory(objects)) {
-                    // never recreate it: on an unmounted volume that would write beside the real store
-                    throw new NoSuchFileException(objects.toString());
-                }
-                Files.createDirectories(target.getParent());
-                temp = target.resolveSibling(TEMP + UUID.randomUUID());
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    channel.write(ObjectFile.header(info));
-                    data.write(channel);
-                    force(channel);
-                }
-                if (createOnly) {
-                    Files.createLink(target, temp);
-                    Files.delete(temp);
-                } else {
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                }
-                forceDirectory(target.getParent());
-                return info;
-            } catch (FileAlreadyExistsException e) {
-                deleteQuietly(temp);
-                throw new ObjectAlreadyExistsException(name, key, "already exists");
-            } catch (NoSuchFileException e) {
-                // a concurrent delete removed the (empty) parent directory between our mkdir and write
-                deleteQuietly(temp);
-                if (attempt == ATTEMPTS) {
-                    throw failure(key, "put", e);
-                }
-            } catch (IOException e) {
-                deleteQuietly(temp);
-                throw failure(key, "put", e);
-            } catch (StorageException | RuntimeException e) {
-                deleteQuietly(temp);
-                throw e;
-            }
-        }
-    }
-
-    void copyExactly(InputStream in, FileChannel out, long size, ObjectKey key) throws IOException, StorageException {
-        byte[] buffer = new byte[64 * 1024];
-        long copied = 0;
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            copied += n;
-            if (copied > size) {
-                break;
-            }
-            java.nio.ByteBuffer chunk = java.nio.ByteBuffer.wrap(buffer, 0, n);
-            while (chunk.hasRemaining()) {
-                out.write(chunk);
-            }
-        }
-        if (copied != size) {
-            throw new StorageException(name, key, "payload yielded " + (copied > size ? "more than " : "") + copied
-                    + " bytes, declared " + size);
-        }
-    }
-
-    /**
-     * A missing file is "not found" only while the store directory itself is there: without it
-     * (an unmounted or removed volume) the backend is unavailable, as it is on the I/O errors of a
-     * failing disk or a lost network mount.
-     */
-    StorageException failure(ObjectKey key, String operation, IOException e) {
-        if (!Files.isDirectory(objects)) {
-            return new BackendUnavailableException(name, key, operation + " failed: the store directory " + objects
-                    + " is missing (volume not mounted?): " + e, e);
-        }
-        if (e instanceof NoSuchFileException) {
-            return new ObjectNotFoundException(name, key, "not found");
-        }
-        String reason = e instanceof FileSystemException fs ? String.valueOf(fs.getReason()) : "";
-        if (reason.contains("Input/output error") || reason.contains("not connected") || reason.contains("Stale file handle")) {
-            return new BackendUnavailableException(name, key, operation + " failed: " + e, e);
-        }
-        return new StorageException(name, key, operation + " failed: " + e, e);
-    }
-
-    // --- key <-> path ---
-
-    private Path objectPath(ObjectKey key) throws StorageException {
-        String[] segments = key.value().split("/");
-        Path path = objects;
-        for (int i = 0; i < segments.length; i++) {
-            if (segments[i].getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
-                throw new StorageException(name, key, "segment longer than " + MAX_SEGMENT_BYTES + " bytes, too long for a file name");
-            }
-            path = path.resolve(segments[i] + (i == segments.length - 1 ? OBJECT : DIR));
-        }
-        return path;
-    }
-
-    private ObjectKey keyOf(Path file) {
-        Path relative = objects.relativize(file);
-        StringBuilder key = new StringBuilder();
-        for (int i = 0; i < relative.getNameCount(); i++) {
-            String segment = relative.getName(i).toString();
-            key.append(i == 0 ? "" : "/").append(segment, 0, segment.length() - 2);
-        }
-        return ObjectKey.of(key.toString());
-    }
-
-    /** The deepest directory that holds every key with this prefix. */
-    private Path listingBase(String prefix) {
-        Path base = objects;
-        int slash = prefix.lastIndexOf('/');
-        if (slash < 0) {
-            return base;
-        }
-        for (String segment : prefix.substring(0, slash).split("/")) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                return objects; // not a valid key directory; fall back to a filtered full walk
-            }
-            base = base.resolve(segment + DIR);
-        }
-        return base;
+    private StorageException failure(ObjectKey key, String operation, IOException e) {
+        return files.failure(key, operation, e);
     }
 
     private FileChannel openChannel(ObjectKey key) throws StorageException {
         try {
-            return FileChannel.open(objectPath(key), StandardOpenOption.READ);
+            return FileChannel.open(tree.objectPath(key), StandardOpenOption.READ);
         } catch (IOException e) {
             throw failure(key, "open", e);
-        }
-    }
-
-    private void removeEmptyParents(Path dir) {
-        while (dir != null && !dir.equals(objects) && dir.startsWith(objects)) {
-            try {
-                Files.delete(dir);
-            } catch (DirectoryNotEmptyException | NoSuchFileException e) {
-                return;
-            } catch (IOException e) {
-                return; // best effort: an empty directory costs nothing but an inode
-            }
-            dir = dir.getParent();
-        }
-    }
-
-    static void deleteQuietly(Path path) {
-        if (path == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            // a leftover temporary file is invisible to readers and listings
         }
     }
 

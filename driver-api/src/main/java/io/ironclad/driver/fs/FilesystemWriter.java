@@ -60,16 +60,16 @@ final class FilesystemWriter implements ObjectWriter {
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     InputStream in = payload.open()) {
-                driver.copyExactly(in, channel, payload.size(), null);
-                driver.force(channel);
+                driver.files().copyExactly(in, channel, payload.size(), null);
+                driver.files().force(channel);
             }
             Files.move(temp, part(dir, info), StandardCopyOption.ATOMIC_MOVE);
-            driver.forceDirectory(dir);
+            driver.files().forceDirectory(dir);
         } catch (IOException e) {
-            FilesystemDriver.deleteQuietly(temp);
+            DurableFiles.deleteQuietly(temp);
             throw new StorageException(driver.driverName(), null, "upload " + id + ": writing part " + number + " failed: " + e, e);
         } catch (StorageException e) {
-            FilesystemDriver.deleteQuietly(temp);
+            DurableFiles.deleteQuietly(temp);
             throw e;
         }
         if (number == parts.size()) {
@@ -86,10 +86,10 @@ final class FilesystemWriter implements ObjectWriter {
         checkPartsOnDisk();
         long size = parts.stream().mapToLong(PartInfo::size).sum();
         ObjectInfo info = driver.newVersion(target, size, options);
-        driver.place(target, info, options.createOnly(), channel -> {
+        driver.files().place(target, info, options.createOnly(), channel -> {
             for (PartInfo part : parts) {
                 try (InputStream in = Files.newInputStream(part(dir, part))) {
-                    driver.copyExactly(in, channel, part.size(), target);
+                    driver.files().copyExactly(in, channel, part.size(), target);
                 }
             }
         });

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 final class InMemoryDriver implements StorageDriver {
 
-    private static final Capabilities CAPABILITIES = Capabilities.of(Capability.READ_AFTER_WRITE,
+    static final Capabilities CAPABILITIES = Capabilities.of(Capability.READ_AFTER_WRITE,
             Capability.LIST_AFTER_WRITE, Capability.CONDITIONAL_CREATE, Capability.FRESHNESS_READ,
             Capability.SERVER_SIDE_COPY, Capability.RANGED_READ, Capability.METADATA_UPDATE).withPartSizes(1, Integer.MAX_VALUE - 16);
 

@@ -35,7 +35,7 @@ final class StoreFactory {
     @Singleton
     @Requires(property = "ironclad.driver.type", notEquals = "provided")
     StorageDriver storageDriver(Environment environment, @Value("${ironclad.data-dir:./data}") String dataDir, BackendSettings backend) {
-        return DriverSettings.createForServer(environment, Path.of(dataDir), backend.startup());
+        return ConfiguredDrivers.createForServer(environment, Path.of(dataDir), backend.startup());
     }
 
     /** Created at startup so a misconfigured driver stops the process before it listens. */

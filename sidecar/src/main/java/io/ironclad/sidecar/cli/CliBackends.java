@@ -3,7 +3,9 @@ package io.ironclad.sidecar.cli;
 import io.ironclad.sidecar.Application;
 import io.ironclad.sidecar.Serving;
 import io.ironclad.sidecar.StartupFailure;
-import io.ironclad.sidecar.backend.DriverSettings;
+import io.ironclad.driver.spi.StorageDriverProviders;
+import io.ironclad.sidecar.backend.ConfiguredDrivers;
+import io.ironclad.sidecar.backend.PropertySettings;
 import io.ironclad.sidecar.jobs.BlobCollector;
 import io.ironclad.sidecar.jobs.CommandScheduler;
 import io.ironclad.sidecar.jobs.GcRun;
@@ -34,13 +36,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The operator commands' view of the sidecar: the driver from {@link DriverSettings}, the
+ * The operator commands' view of the sidecar: the driver from {@link ConfiguredDrivers} (the driver SPI), the
  * {@link BlobCollector} and the import target in an application context without the HTTP server, both configured as
  * the sidecar is (application.yml, environment, {@code -D}, {@code micronaut.config.files}).
  */
@@ -173,8 +174,7 @@ public final class CliBackends implements Backends {
         Map<String, Object> properties = new HashMap<>(overrides);
         properties.remove(CONFIG_FILES);
         // a mistyped container must fail the walk, not be created empty and found all good
-        properties.putIfAbsent("ironclad.driver.swift.create-containers", "false");
-        properties.putIfAbsent("ironclad.driver.s3.create-bucket", "false");
+        ConfiguredDrivers.providers().inspectionDefaults().forEach(properties::putIfAbsent);
         useConfigFiles(overrides);
         return ApplicationContext.builder().properties(properties).banner(false).build();
     }
@@ -189,7 +189,7 @@ public final class CliBackends implements Backends {
 
     private static StorageDriver create(Environment environment, Path dataDir) throws CliException {
         try {
-            return DriverSettings.create(environment, dataDir);
+            return ConfiguredDrivers.create(environment, dataDir);
         } catch (RuntimeException e) {
             if (rootCause(e) instanceof StorageException) {
                 throw new CliException(CliException.UNREACHABLE, "cannot reach the " + endpoint(environment, dataDir) + ": "
@@ -201,15 +201,11 @@ public final class CliBackends implements Backends {
 
     /** The driver and where it points, for an error line. */
     private static String endpoint(Environment environment, Path dataDir) {
-        String type = environment.getProperty(DriverSettings.TYPE, String.class).orElse("filesystem").toLowerCase(Locale.ROOT);
-        return switch (type) {
-            case "swift" -> "swift store at " + environment.getProperty("ironclad.driver.swift.auth-url", String.class).orElse("?")
-                    + " (container " + environment.getProperty("ironclad.driver.swift.container", String.class).orElse("ironclad") + ")";
-            case "s3" -> "s3 store at " + environment.getProperty("ironclad.driver.s3.endpoint", String.class).orElse("AWS")
-                    + " (bucket " + environment.getProperty("ironclad.driver.s3.bucket", String.class).orElse("ironclad") + ")";
-            case "filesystem" -> "filesystem store at " + DriverSettings.filesystemRoot(environment, dataDir).toAbsolutePath();
-            default -> type + " store";
-        };
+        try {
+            return ConfiguredDrivers.plan(environment, dataDir).describe();
+        } catch (RuntimeException unbound) {
+            return StorageDriverProviders.type(new PropertySettings(environment)) + " store";
+        }
     }
 
     private static Throwable rootCause(Throwable e) {

@@ -1,4 +1,4 @@
-package io.ironclad.tck;
+package io.ironclad.testsupport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

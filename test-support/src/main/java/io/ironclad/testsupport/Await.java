@@ -1,4 +1,4 @@
-package io.ironclad.tck;
+package io.ironclad.testsupport;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;

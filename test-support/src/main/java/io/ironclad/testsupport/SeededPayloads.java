@@ -1,4 +1,4 @@
-package io.ironclad.tck;
+package io.ironclad.testsupport;
 
 import io.ironclad.driver.Payload;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.ironclad.tck;
+package io.ironclad.testsupport;
 
 import static java.util.Objects.requireNonNull;
 

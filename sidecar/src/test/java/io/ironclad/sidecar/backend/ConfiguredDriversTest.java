@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.s3.S3DriverConfig;
+import io.ironclad.s3.S3DriverProvider;
 import io.ironclad.swift.SwiftDriverConfig;
+import io.ironclad.swift.SwiftDriverProvider;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.context.env.PropertySourcePropertyResolver;
 import java.net.URI;
@@ -17,11 +19,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DriverSettingsTest {
+/**
+ * The drivers the sidecar's configuration selects, built through the driver SPI with the settings
+ * read by Micronaut ({@link PropertySettings}): the providers' bindings as the sidecar sees them.
+ */
+class ConfiguredDriversTest {
 
     @Test
     void filesystemUnderTheDataDirectoryIsTheDefault(@TempDir Path dir) throws Exception {
-        try (StorageDriver driver = DriverSettings.create(Map.of(), dir)) {
+        try (StorageDriver driver = ConfiguredDrivers.create(Map.of(), dir)) {
             assertThat(driver.name()).isEqualTo("filesystem");
             assertThat(Files.isDirectory(dir.resolve("store"))).isTrue();
         }
@@ -59,13 +65,13 @@ class DriverSettingsTest {
 
     @Test
     void missingOrMalformedSettingsAreNamed(@TempDir Path dir) {
-        assertThatThrownBy(() -> DriverSettings.create(Map.of("ironclad.driver.type", "swift"), dir))
+        assertThatThrownBy(() -> ConfiguredDrivers.create(Map.of("ironclad.driver.type", "swift"), dir))
                 .hasMessageContaining("missing required setting ironclad.driver.swift.auth-url")
                 .hasMessageContaining("IRONCLAD_DRIVER_SWIFT_AUTH_URL");
         Map<String, Object> settings = swift();
         settings.put("ironclad.driver.swift.segment-size", "64MiB");
         assertThatThrownBy(() -> swiftConfig(settings)).hasMessageContaining("ironclad.driver.swift.segment-size must be a whole number");
-        assertThatThrownBy(() -> DriverSettings.create(Map.of("ironclad.driver.type", "ftp"), dir))
+        assertThatThrownBy(() -> ConfiguredDrivers.create(Map.of("ironclad.driver.type", "ftp"), dir))
                 .hasMessageContaining("unknown ironclad.driver.type 'ftp'");
     }
 
@@ -112,7 +118,7 @@ class DriverSettingsTest {
     }
 
     private static S3DriverConfig s3Config(Map<String, Object> settings) {
-        return DriverSettings.s3Config(new PropertySourcePropertyResolver(PropertySource.of("test", settings)));
+        return S3DriverProvider.config(new PropertySettings(new PropertySourcePropertyResolver(PropertySource.of("test", settings))));
     }
 
     private static Map<String, Object> swift() {
@@ -125,6 +131,6 @@ class DriverSettingsTest {
     }
 
     private static SwiftDriverConfig swiftConfig(Map<String, Object> settings) {
-        return DriverSettings.swiftConfig(new PropertySourcePropertyResolver(PropertySource.of("test", settings)));
+        return SwiftDriverProvider.config(new PropertySettings(new PropertySourcePropertyResolver(PropertySource.of("test", settings))));
     }
 }

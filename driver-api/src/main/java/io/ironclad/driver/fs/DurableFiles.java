@@ -1,0 +1,164 @@
+package io.ironclad.driver.fs;
+
+import io.ironclad.driver.BackendUnavailableException;
+import io.ironclad.driver.ObjectAlreadyExistsException;
+import io.ironclad.driver.ObjectInfo;
+import io.ironclad.driver.ObjectKey;
+import io.ironclad.driver.ObjectNotFoundException;
+import io.ironclad.driver.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * How the filesystem driver makes a write durable and atomic, and how it reads an I/O failure:
+ * the one place for fsync, the rename (or link) into place and the error mapping, shared by puts,
+ * copies, metadata updates and the multi-part writer.
+ */
+final class DurableFiles {
+
+    private static final int ATTEMPTS = 5;
+
+    private final String name;
+    private final boolean fsync;
+    private final ObjectTree tree;
+
+    DurableFiles(String name, boolean fsync, ObjectTree tree) {
+        this.name = name;
+        this.fsync = fsync;
+        this.tree = tree;
+    }
+
+    /** Fills the data part of a temporary object file. */
+    @FunctionalInterface
+    interface DataWriter {
+        void write(FileChannel temp) throws IOException, StorageException;
+    }
+
+    void force(FileChannel channel) throws IOException {
+        if (fsync) {
+            channel.force(true);
+        }
+    }
+
+    void forceDirectory(Path dir) {
+        if (!fsync) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // some filesystems cannot fsync a directory; the rename itself is still atomic
+        }
+    }
+
+    /**
+     * Writes header + data into a temporary file beside the target, forces it to disk and renames
+     * it into place: atomically replacing, or for create-only through {@code link(2)}, which fails
+     * if the name exists, so of racing creators exactly one wins.
+     */
+    ObjectInfo place(ObjectKey key, ObjectInfo info, boolean createOnly, DataWriter data) throws StorageException {
+        Path target = tree.objectPath(key);
+        for (int attempt = 1; ; attempt++) {
+            Path temp = null;
+            try {
+                if (!Files.isDirectory(tree.root())) {
+                    // never recreate it: on an unmounted volume that would write beside the real store
+                    throw new NoSuchFileException(tree.root().toString());
+                }
+                Files.createDirectories(target.getParent());
+                temp = target.resolveSibling(ObjectTree.TEMP + UUID.randomUUID());
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    channel.write(ObjectFile.header(info));
+                    data.write(channel);
+                    force(channel);
+                }
+                if (createOnly) {
+                    Files.createLink(target, temp);
+                    Files.delete(temp);
+                } else {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                forceDirectory(target.getParent());
+                return info;
+            } catch (FileAlreadyExistsException e) {
+                deleteQuietly(temp);
+                throw new ObjectAlreadyExistsException(name, key, "already exists");
+            } catch (NoSuchFileException e) {
+                // a concurrent delete removed the (empty) parent directory between our mkdir and write
+                deleteQuietly(temp);
+                if (attempt == ATTEMPTS) {
+                    throw failure(key, "put", e);
+                }
+            } catch (IOException e) {
+                deleteQuietly(temp);
+                throw failure(key, "put", e);
+            } catch (StorageException | RuntimeException e) {
+                deleteQuietly(temp);
+                throw e;
+            }
+        }
+    }
+
+    /** Copies exactly {@code size} bytes; a payload yielding fewer or more fails. */
+    void copyExactly(InputStream in, FileChannel out, long size, ObjectKey key) throws IOException, StorageException {
+        byte[] buffer = new byte[64 * 1024];
+        long copied = 0;
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            copied += n;
+            if (copied > size) {
+                break;
+            }
+            ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+            while (chunk.hasRemaining()) {
+                out.write(chunk);
+            }
+        }
+        if (copied != size) {
+            throw new StorageException(name, key, "payload yielded " + (copied > size ? "more than " : "") + copied
+                    + " bytes, declared " + size);
+        }
+    }
+
+    /**
+     * A missing file is "not found" only while the store directory itself is there: without it
+     * (an unmounted or removed volume) the backend is unavailable, as it is on the I/O errors of a
+     * failing disk or a lost network mount.
+     */
+    StorageException failure(ObjectKey key, String operation, IOException e) {
+        Path objects = tree.root();
+        if (!Files.isDirectory(objects)) {
+            return new BackendUnavailableException(name, key, operation + " failed: the store directory " + objects
+                    + " is missing (volume not mounted?): " + e, e);
+        }
+        if (e instanceof NoSuchFileException) {
+            return new ObjectNotFoundException(name, key, "not found");
+        }
+        String reason = e instanceof FileSystemException fs ? String.valueOf(fs.getReason()) : "";
+        if (reason.contains("Input/output error") || reason.contains("not connected") || reason.contains("Stale file handle")) {
+            return new BackendUnavailableException(name, key, operation + " failed: " + e, e);
+        }
+        return new StorageException(name, key, operation + " failed: " + e, e);
+    }
+
+    static void deleteQuietly(Path path) {
+        if (path == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // a leftover temporary file is invisible to readers and listings
+        }
+    }
+}
