@@ -119,14 +119,22 @@ final class ReadDeliveries {
     }
 
     /**
-     * A body that is already a local file (the filesystem store): verified where it lies, before
-     * the first byte, and served from the store's own file instead of a cache copy. A version
-     * verified before in this process is not hashed again.
+     * A body that is already a local file (the filesystem store): verified where it lies and served
+     * from the store's own file instead of a cache copy; in spool mode hashed before the first byte
+     * (a wrong file is retried, never half-served), in stream mode while it is sent (one pass, the
+     * last byte withheld until verified: re-reading a local file would yield the same bytes). A
+     * version verified before in this process is not hashed again.
      */
     private Optional<VerifiedContent> inPlace(ObjectKey key, Expectation expected, Optional<ByteRange> range,
             ObjectContent content, FileRegionStream file, long size, Attempts attempts) throws StorageException {
         try {
-            if (!localFiles.known(content.info(), expected.digest())) {
+            boolean known = localFiles.known(content.info(), expected.digest());
+            if (!known && context.config.mode() == VerificationMode.STREAM) {
+                // one pass: hashed while it is sent, the last byte withheld until verified, remembered once verified
+                return Optional.of(verifying(key, expected, range, content.info(), file, size,
+                        () -> localFiles.remember(content.info(), expected.digest())));
+            }
+            if (!known) {
                 Hasher hasher = Hashers.fast(expected.digest().algorithm());
                 long read = LocalFileVerifier.hash(file, hasher, size);
                 Optional<String> problem = bodyProblem(read, size, hasher, expected.digest());
@@ -170,13 +178,25 @@ final class ReadDeliveries {
 
     private VerifiedContent streaming(ObjectKey key, Expectation expected, Optional<ByteRange> range,
             ObjectContent content, long size) {
-        ObjectInfo info = content.info();
+        InputStream source = CacheFill.tee(content.body(), cache, expected.digest(), size);
+        return verifying(key, expected, range, content.info(), source, size, () -> {
+            if (source instanceof CacheFill fill) {
+                fill.verified();
+            }
+        });
+    }
+
+    /**
+     * Stream-mode verification of {@code source} (the whole object): hashed as it passes, the last
+     * byte of the range withheld until the whole object hashed to the digest, then {@code verified} runs.
+     */
+    private VerifiedContent verifying(ObjectKey key, Expectation expected, Optional<ByteRange> range, ObjectInfo info,
+            InputStream source, long size, Runnable verified) {
         Optional<IntegrityMetadata> integrity = integrity(info);
         StoredObject object = integrity.map(m -> stored(info, m))
                 .orElseGet(() -> new StoredObject(key, expected.digest(), size, info.etag(), info.lastModified(), true));
         long first = range.map(ByteRange::first).orElse(0L);
         long last = range.map(ByteRange::last).orElse(size - 1);
-        InputStream source = CacheFill.tee(content.body(), cache, expected.digest(), size);
         VerifyingInputStream body = new VerifyingInputStream(source, Hashers.fast(expected.digest().algorithm()),
                 expected.digest(), size, first, last,
                 detail -> {
@@ -184,9 +204,7 @@ final class ReadDeliveries {
                     return new IntegrityException(context.driverName(), key, "refused streamed body: " + detail);
                 },
                 () -> {
-                    if (source instanceof CacheFill fill) {
-                        fill.verified();
-                    }
+                    verified.run();
                     if (integrity.isEmpty()) {
                         context.events.emit(ConsistencyEvent.Kind.LEGACY_VERIFIED, "open", key, 1, Duration.ZERO,
                                 "legacy object hashed to " + expected.digest());
