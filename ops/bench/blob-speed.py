@@ -2,18 +2,23 @@
 """Side-by-side blob speed: Ironclad sidecar jar(s) against the Debian docker-registry
 (CNCF distribution 2.8.2) on the same backend, in one run, with curl as the client.
 
-    ops/bench/blob-speed.py [--jar NAME=PATH ...] [--backend fs|swift] [--mib 256] [--rounds 3]
+    ops/bench/blob-speed.py [--jar NAME=PATH ...] [--opt NAME=-Dkey=value ...] [--backend fs|swift|rgw]
+                            [--mib 256] [--rounds 3] [--parallel 16 --parallel-mib 64] [--latency N]
 
 For each round and each server (visited in turn, A B C A B C ...): a fresh random blob is
 pushed monolithically (POST + PUT ?digest) and chunked (POST, PATCHes of --chunk-mib, PUT),
 then read with GET once (the first, verified read) and --hits more times (for Ironclad the
 verified-cache or verified-local-file hits). The last GET of each round is piped through
-sha256sum and must match. With --backend swift the same object is also PUT and GET with plain
-curl against Swift (the wire's own speed). Prints medians, min-max spread and the ratio
+sha256sum and must match. With --backend swift or rgw the same object is also PUT and GET with
+plain curl against Swift or RGW (S3, --aws-sigv4): the wire's and the store's own speed.
+--opt gives one jar's JVM extra options (e.g. stream=-Dironclad.verification-mode=stream).
+--parallel N pushes N different blobs of --parallel-mib to each server at once, then pulls them
+at once, and reports aggregate MiB/s, failures and (jstat, sampled) the most heap a sidecar used. Prints medians, min-max spread and the ratio
 of each Ironclad jar to docker-registry; the disk used per byte of content on the filesystem.
 With --jfr DIR each sidecar runs with a JFR profile written to DIR/<name>.jfr, and the hottest
 top frames of its upload and read threads are printed.
-Needs: java, curl, docker-registry; for swift the IRONCLAD_SWIFT_* variables (source /work/svc/env).
+Needs: java, curl, docker-registry, ab; for swift the IRONCLAD_SWIFT_*, for rgw the IRONCLAD_S3_*
+variables (source /work/svc/env).
 Builds nothing: pass the sidecar jar(s) (default sidecar/target/ironclad-sidecar.jar).
 """
 import argparse
@@ -28,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -117,10 +123,10 @@ class Server:
         assert got == digest, f"{self.name} served {got}, expected {digest}"
 
 
-def start_sidecar(name, jar, port, work, backend, heap, jfr):
+def start_sidecar(name, jar, port, work, backend, heap, jfr, opts=()):
     data = os.path.join(work, name)
     os.makedirs(data, exist_ok=True)
-    args = ["java", f"-Xmx{heap}", f"-Dmicronaut.server.port={port}", f"-Dironclad.data-dir={data}"]
+    args = ["java", f"-Xmx{heap}", f"-Dmicronaut.server.port={port}", f"-Dironclad.data-dir={data}", *opts]
     if jfr:
         args.append(f"-XX:StartFlightRecording=filename={os.path.join(jfr, name + '.jfr')},settings=profile")
     if backend == "swift":
@@ -128,6 +134,12 @@ def start_sidecar(name, jar, port, work, backend, heap, jfr):
                  f"-Dironclad.driver.swift.user={os.environ['IRONCLAD_SWIFT_USER']}",
                  f"-Dironclad.driver.swift.key={os.environ['IRONCLAD_SWIFT_KEY']}",
                  f"-Dironclad.driver.swift.container=bench-{name}-{int(time.time())}"]
+    if backend == "rgw":
+        e = os.environ
+        args += ["-Dironclad.driver.type=s3", f"-Dironclad.driver.s3.endpoint={e['IRONCLAD_S3_ENDPOINT']}",
+                 f"-Dironclad.driver.s3.region={e['IRONCLAD_S3_REGION']}", f"-Dironclad.driver.s3.access-key={e['IRONCLAD_S3_ACCESS_KEY']}",
+                 f"-Dironclad.driver.s3.secret-key={e['IRONCLAD_S3_SECRET_KEY']}", "-Dironclad.driver.s3.create-bucket=true",
+                 f"-Dironclad.driver.s3.bucket=bench-{name.lower()}-{int(time.time())}"]
     args += ["-jar", jar, "serve"]
     proc = subprocess.Popen(args, stdout=open(data + ".log", "w"), stderr=subprocess.STDOUT)
     wait_v2(port)
@@ -140,13 +152,21 @@ def start_registry(port, work, backend):
         storage = (f"  swift:\n    authurl: {os.environ['IRONCLAD_SWIFT_AUTH_URL']}\n    authversion: 1\n"
                    f"    username: {os.environ['IRONCLAD_SWIFT_USER']}\n    password: {os.environ['IRONCLAD_SWIFT_KEY']}\n"
                    f"    container: bench-registry-{int(time.time())}\n    chunksize: 5242880\n")
+    elif backend == "rgw":
+        e = os.environ
+        bucket = f"bench-registry-{int(time.time())}"
+        RawS3().bucket(bucket)
+        storage = (f"  s3:\n    accesskey: {e['IRONCLAD_S3_ACCESS_KEY']}\n    secretkey: {e['IRONCLAD_S3_SECRET_KEY']}\n"
+                   f"    region: {e['IRONCLAD_S3_REGION']}\n    regionendpoint: {e['IRONCLAD_S3_ENDPOINT']}\n"
+                   f"    bucket: {bucket}\n    secure: false\n    v4auth: true\n    chunksize: 5242880\n")
     else:
         storage = f"  filesystem:\n    rootdirectory: {data}\n"
     conf = os.path.join(work, "registry.yml")
     with open(conf, "w") as f:
         f.write(f"version: 0.1\nlog:\n  level: warn\nhttp:\n  addr: 127.0.0.1:{port}\n"
                 f"storage:\n  redirect:\n    disable: true\n{storage}")
-    proc = subprocess.Popen(["docker-registry", "serve", conf], stdout=open(data + ".log", "w"), stderr=subprocess.STDOUT)
+    env = {k: v for k, v in os.environ.items() if k != "AWS_CA_BUNDLE"}  # its AWS SDK panics on it with a custom transport
+    proc = subprocess.Popen(["docker-registry", "serve", conf], stdout=open(data + ".log", "w"), stderr=subprocess.STDOUT, env=env)
     wait_v2(port)
     return Server("registry", port, proc, data)
 
@@ -171,6 +191,100 @@ class RawSwift:
         secs, code, _ = curl("-H", f"X-Auth-Token: {self.token}", f"{self.container}/{name}")
         assert code == 200, code
         return secs
+
+
+class RawS3:
+    """Plain curl PUT/GET of one object against RGW through S3 (SigV4): what the wire and the store give."""
+
+    def __init__(self):
+        e = os.environ
+        self.endpoint = e["IRONCLAD_S3_ENDPOINT"]
+        self.auth = ["--aws-sigv4", f"aws:amz:{e['IRONCLAD_S3_REGION']}:s3", "--user",
+                     f"{e['IRONCLAD_S3_ACCESS_KEY']}:{e['IRONCLAD_S3_SECRET_KEY']}"]
+        self.container = None
+
+    def bucket(self, name):
+        _, code, _ = curl("-X", "PUT", *self.auth, f"{self.endpoint}/{name}")
+        assert code in (200, 409), f"bucket {name}: {code}"
+        self.container = f"{self.endpoint}/{name}"
+        return self
+
+    def put(self, path, name):
+        secs, code, _ = curl("-X", "PUT", *self.auth, "-H", "Content-Type: application/octet-stream", "-T", path,
+                             f"{self.container}/{name}")
+        assert code == 200, code
+        return secs
+
+    def get(self, name):
+        secs, code, _ = curl(*self.auth, f"{self.container}/{name}")
+        assert code == 200, code
+        return secs
+
+
+class HeapSampler(threading.Thread):
+    """Samples a JVM's used heap (jstat -gc: survivor, eden and old used) until stopped; keeps the maximum, MiB."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.max_mib, self.stopped = pid, 0.0, threading.Event()
+
+    def run(self):
+        while not self.stopped.is_set():
+            out = subprocess.run(["jstat", "-gc", str(self.pid)], capture_output=True, text=True).stdout.split("\n")
+            if len(out) >= 2 and out[1].strip():
+                cols = dict(zip(out[0].split(), out[1].split()))
+                used = sum(float(cols.get(k, 0)) for k in ("S0U", "S1U", "EU", "OU")) / 1024
+                self.max_mib = max(self.max_mib, used)
+            self.stopped.wait(0.2)
+
+
+def parallel(servers, work, n, mib):
+    """N parallel monolithic pushes of different blobs, then N parallel GETs of them; aggregate MiB/s per server."""
+    blobs = []
+    for i in range(n):
+        path = os.path.join(work, f"par-{i}")
+        with open(path, "wb") as f:
+            f.write(os.urandom(mib << 20))
+        blobs.append((path, "sha256:" + hashlib.sha256(open(path, "rb").read()).hexdigest()))
+    rows = {}
+    for s in servers:
+        sampler = HeapSampler(s.proc.pid) if s.name != "registry" else None
+        if sampler:
+            sampler.start()
+        failures = []
+
+        def run(fn):
+            threads = [threading.Thread(target=lambda i=i: guarded(fn, i)) for i in range(n)]
+            start = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            return time.perf_counter() - start
+
+        def guarded(fn, i):
+            try:
+                fn(i)
+            except Exception as e:  # counted, not fatal: the row says how many failed
+                failures.append(f"{i}: {e}")
+
+        push = run(lambda i: s.push_monolithic(f"bench/par{i}", blobs[i][0], blobs[i][1]))
+        pull = run(lambda i: s.get_checked(f"bench/par{i}", blobs[i][1]))
+        if sampler:
+            sampler.stopped.set()
+            sampler.join()
+        rows[s.name] = (n * mib / push, n * mib / pull, len(failures), sampler.max_mib if sampler else None)
+        for f in failures[:3]:
+            log(f"{s.name} parallel failure {f}")
+    for path, _ in blobs:
+        os.unlink(path)
+    print(f"\n{n} parallel pushes, then {n} parallel sha256-checked pulls, of different {mib} MiB blobs; aggregate MiB/s")
+    print("| | push MiB/s | pull MiB/s | failed | max heap used (MiB) | push / registry | pull / registry |")
+    print("|---|---|---|---|---|---|---|")
+    reg = rows["registry"]
+    for name, (push, pull, failed, heap) in rows.items():
+        print(f"| {name} | {push:.0f} | {pull:.0f} | {failed} | {'-' if heap is None else f'{heap:.0f}'} "
+              f"| {push / reg[0]:.2f} × | {pull / reg[1]:.2f} × |")
 
 
 def small_latency(servers, work, requests):
@@ -249,7 +363,10 @@ def fmt(values):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jar", action="append", default=[], help="NAME=PATH of a sidecar jar; repeatable")
-    ap.add_argument("--backend", default="fs", choices=["fs", "swift"])
+    ap.add_argument("--opt", action="append", default=[], help="NAME=JVM-OPTION for the jar NAME; repeatable")
+    ap.add_argument("--backend", default="fs", choices=["fs", "swift", "rgw"])
+    ap.add_argument("--parallel", type=int, default=0, help="also push and pull this many blobs at once")
+    ap.add_argument("--parallel-mib", type=int, default=64)
     ap.add_argument("--mib", type=int, default=256)
     ap.add_argument("--chunk-mib", type=int, default=32)
     ap.add_argument("--rounds", type=int, default=4)
@@ -268,9 +385,10 @@ def main():
     servers = []
     try:
         for i, (name, jar) in enumerate(jars):
-            servers.append(start_sidecar(name, jar, 5201 + i, work, a.backend, a.heap, a.jfr))
+            opts = [o.split("=", 1)[1] for o in a.opt if o.split("=", 1)[0] == name]
+            servers.append(start_sidecar(name, jar, 5201 + i, work, a.backend, a.heap, a.jfr, opts))
         servers.append(start_registry(5200, work, a.backend))
-        raw = RawSwift() if a.backend == "swift" else None
+        raw = {"swift": RawSwift, "rgw": lambda: RawS3().bucket(f"bench-raw-{int(time.time())}")}.get(a.backend, lambda: None)()
         results = collections.defaultdict(lambda: collections.defaultdict(list))
         size = a.mib << 20
         warm = os.path.join(work, "warm")
@@ -315,8 +433,8 @@ def main():
                 results["raw curl"]["repeat GET (cache / verified file)"].extend(secs[1:])
             os.unlink(blob)
         content = a.rounds * size * (1 if a.no_chunked else 2) + (16 << 20)
-        print(f"\n{a.mib} MiB blobs, backend {a.backend}, {a.rounds} rounds, {os.cpu_count()} cores; "
-              f"seconds, median (min-max)")
+        print(f"\n{a.mib} MiB blobs, backend {a.backend}, {a.rounds} rounds, {os.cpu_count()} cores, load average "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; seconds, median (min-max)")
         names = [s.name for s in servers] + (["raw curl"] if raw else [])
         metrics = list(results["registry"].keys())
         print("| | " + " | ".join(names) + " | " + " | ".join(f"{n} / registry" for n in names if n != "registry") + " |")
@@ -332,6 +450,8 @@ def main():
         print(json.dumps({n: dict(results[n]) for n in names}), file=open(os.path.join(work, "results.json"), "w"))
         if a.latency:
             small_latency(servers, work, a.latency)
+        if a.parallel:
+            parallel(servers, work, a.parallel, a.parallel_mib)
     finally:
         for s in servers:
             s.proc.send_signal(signal.SIGTERM)

@@ -33,12 +33,12 @@ final class ChunkParts {
         void partWritten(Hasher hasher, long bytes);
     }
 
-    private final DefaultConsistentStore store;
+    private final StoreContext store;
     private final ObjectWriter writer;
     private final Capabilities capabilities;
     private final Path spoolDirectory;
 
-    ChunkParts(DefaultConsistentStore store, ObjectWriter writer, Capabilities capabilities, Path spoolDirectory) {
+    ChunkParts(StoreContext store, ObjectWriter writer, Capabilities capabilities, Path spoolDirectory) {
         this.store = store;
         this.writer = writer;
         this.capabilities = capabilities;

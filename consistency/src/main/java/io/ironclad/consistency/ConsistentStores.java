@@ -19,6 +19,8 @@ public final class ConsistentStores {
     /** Names the breaker itself in events about it. */
     private static final ObjectKey CIRCUIT = ObjectKey.of("ironclad-health/circuit");
 
+    private static final System.Logger LOG = System.getLogger(ConsistentStores.class.getName());
+
     private ConsistentStores() {
     }
 
@@ -56,6 +58,10 @@ public final class ConsistentStores {
                                 + " s, then it is probed; last failure: " + status.lastFailure().orElse("none recorded"));
             }
         });
+        if (!Hashers.resumableAtJdkSpeed()) {
+            LOG.log(System.Logger.Level.INFO, "SHA-256 uploads hash with Bouncy Castle (~9 x slower than the JDK's): run with"
+                    + " --add-opens java.base/sun.security.provider=ALL-UNNAMED, as the sidecar jar's manifest does");
+        }
         return new DefaultConsistentStore(guarded.driver(), guarded.availability(), config, events, clock, sleeper, random);
     }
 }

@@ -21,7 +21,8 @@ final class DefaultUpload implements Upload {
 
     private static final System.Logger LOG = System.getLogger(DefaultUpload.class.getName());
 
-    private final DefaultConsistentStore store;
+    private final StoreContext context;
+    private final VerifiedWrites writes;
     private final StorageDriver driver;
     private final ObjectWriter writer;
     private final Digest.Algorithm algorithm;
@@ -30,14 +31,15 @@ final class DefaultUpload implements Upload {
     private byte[] hashState;
     private long size;
 
-    DefaultUpload(DefaultConsistentStore store, StorageDriver driver, ObjectWriter writer, Hasher hasher, long size) {
-        this(store, driver, writer, hasher, size, false);
+    DefaultUpload(StoreContext context, VerifiedWrites writes, ObjectWriter writer, Hasher hasher, long size) {
+        this(context, writes, writer, hasher, size, false);
     }
 
-    private DefaultUpload(DefaultConsistentStore store, StorageDriver driver, ObjectWriter writer, Hasher hasher, long size,
+    private DefaultUpload(StoreContext context, VerifiedWrites writes, ObjectWriter writer, Hasher hasher, long size,
             boolean live) {
-        this.store = store;
-        this.driver = driver;
+        this.context = context;
+        this.writes = writes;
+        this.driver = context.driver;
         this.writer = writer;
         this.algorithm = hasher.algorithm();
         this.live = live ? hasher : null;
@@ -51,8 +53,8 @@ final class DefaultUpload implements Upload {
      * after every part, so it can be the JDK's SHA-256 (SHA-NI speed) rather than Bouncy Castle's
      * exportable one. It is written with {@link #write}; {@link #state()} is unsupported.
      */
-    static DefaultUpload inOneCall(DefaultConsistentStore store, StorageDriver driver, ObjectWriter writer, Hasher hasher) {
-        return new DefaultUpload(store, driver, writer, hasher, 0, true);
+    static DefaultUpload inOneCall(StoreContext context, VerifiedWrites writes, ObjectWriter writer, Hasher hasher) {
+        return new DefaultUpload(context, writes, writer, hasher, 0, true);
     }
 
     @Override
@@ -77,7 +79,7 @@ final class DefaultUpload implements Upload {
     /** {@link #append} without answering the state: the one append of an upload {@linkplain #inOneCall within one call}. */
     void write(Payload chunk) throws StorageException {
         ObjectKey label = label(writer.state());
-        new ChunkParts(store, writer, driver.capabilities(), store.spoolDirectory())
+        new ChunkParts(context, writer, driver.capabilities(), context.config.spoolDirectory())
                 .write(chunk, live != null ? live : Hashers.restore(algorithm, hashState), label, (hasher, bytes) -> {
                     if (live == null) {
                         hashState = hasher.exportState();
@@ -97,29 +99,29 @@ final class DefaultUpload implements Upload {
         if (!actual.equals(expected)) {
             writer.cancel();
             String detail = "upload of " + size + " bytes hashed to " + actual + ", expected " + expected;
-            store.events().emit(ConsistencyEvent.Kind.INTEGRITY_REFUSAL, "complete", target, 1, java.time.Duration.ZERO, detail);
+            context.events.emit(ConsistencyEvent.Kind.INTEGRITY_REFUSAL, "complete", target, 1, java.time.Duration.ZERO, detail);
             throw new IntegrityException(driver.name(), target, "refused upload: " + detail);
         }
-        Optional<StoredObject> existing = store.existingSame(target, expected, size);
+        Optional<StoredObject> existing = writes.existingSame(target, expected, size);
         if (existing.isPresent()) {
             discardRedundant(target);
             return existing.get();
         }
         boolean createOnly = driver.capabilities().has(Capability.CONDITIONAL_CREATE);
-        PutOptions options = new IntegrityMetadata(expected, size, store.clock().instant()).toPutOptions()
+        PutOptions options = new IntegrityMetadata(expected, size, context.clock.instant()).toPutOptions()
                 .withCreateOnly(createOnly);
         try {
-            store.retryTransient("complete", target, () -> writer.commit(target, options));
+            context.retryTransient("complete", target, () -> writer.commit(target, options));
         } catch (ObjectAlreadyExistsException e) {
-            if (store.existingSame(target, expected, size).isPresent()) {
+            if (writes.existingSame(target, expected, size).isPresent()) {
                 // a concurrent upload of the same content won: ours is redundant
                 discardRedundant(target);
             } else {
                 // the key holds other bytes than its content address says: replace them with verified ones
-                writer.commit(target, options.withCreateOnly(false));
+                context.retryTransient("complete", target, () -> writer.commit(target, options.withCreateOnly(false)));
             }
         }
-        return store.barrier(target, expected, size);
+        return writes.barrier(target, expected, size);
     }
 
     @Override
@@ -134,7 +136,7 @@ final class DefaultUpload implements Upload {
      */
     private void discardRedundant(ObjectKey target) {
         try {
-            store.retryTransient("cancel", label(writer.state()), () -> {
+            context.retryTransient("cancel", label(writer.state()), () -> {
                 writer.cancel();
                 return null;
             });

@@ -13,9 +13,11 @@ import org.bouncycastle.crypto.digests.SHA512Digest;
 
 /**
  * Creates {@link Hasher}s. Reads hash SHA-256 and SHA-512 through the JDK, whose SHA-256 uses the
- * CPU's SHA extensions where present; uploads hash through Bouncy Castle, whose SHA-2 state can be
- * exported and restored so another process continues an upload's hash. BLAKE3 is Bouncy Castle only
- * and cannot export its state.
+ * CPU's SHA extensions where present. Uploads need a state another process can restore: SHA-256
+ * uploads hash through the JDK too where {@link JdkSha256State} may export its state (in Bouncy
+ * Castle's encoding), else through Bouncy Castle; SHA-512 uploads through Bouncy Castle. Either
+ * way the exported state is Bouncy Castle's encoding, so every replica restores every other's.
+ * BLAKE3 is Bouncy Castle only and cannot export its state.
  */
 public final class Hashers {
 
@@ -38,7 +40,7 @@ public final class Hashers {
      */
     public static Hasher resumable(Digest.Algorithm algorithm) {
         return switch (requireNonNull(algorithm, "algorithm is null")) {
-            case SHA256 -> new BcHasher(algorithm, new SHA256Digest());
+            case SHA256 -> JdkSha256State.available() ? JdkSha256State.fresh() : new BcHasher(algorithm, new SHA256Digest());
             case SHA512 -> new BcHasher(algorithm, new SHA512Digest());
             case BLAKE3 -> throw new UnsupportedOperationException("blake3 hash state cannot be exported; use sha256 or sha512 for uploads");
         };
@@ -48,10 +50,20 @@ public final class Hashers {
     public static Hasher restore(Digest.Algorithm algorithm, byte[] state) {
         requireNonNull(state, "state is null");
         return switch (requireNonNull(algorithm, "algorithm is null")) {
-            case SHA256 -> new BcHasher(algorithm, new SHA256Digest(state));
+            case SHA256 -> JdkSha256State.available() ? JdkSha256State.restore(state) : new BcHasher(algorithm, new SHA256Digest(state));
             case SHA512 -> new BcHasher(algorithm, new SHA512Digest(state));
             case BLAKE3 -> throw new UnsupportedOperationException("blake3 hash state cannot be restored");
         };
+    }
+
+    /** Whether SHA-256 uploads hash at the JDK's speed in this process (see {@link JdkSha256State}). */
+    public static boolean resumableAtJdkSpeed() {
+        return JdkSha256State.available();
+    }
+
+    /** Bouncy Castle's resumable SHA-256 whatever {@link #resumableAtJdkSpeed()} says: the fallback, for tests and benchmarks. */
+    public static Hasher bouncyCastleSha256(byte[] state) {
+        return new BcHasher(Digest.Algorithm.SHA256, state == null ? new SHA256Digest() : new SHA256Digest(state));
     }
 
     /** The JDK's SHA-256, for benchmarks comparing it with {@link #resumable}. */

@@ -42,6 +42,40 @@ class HashersTest {
         assertThatThrownBy(() -> Hashers.resumable(Digest.Algorithm.BLAKE3)).isInstanceOf(UnsupportedOperationException.class);
     }
 
+    @Test
+    void sha256UploadsHashAtJdkSpeedUnderTheBuildsOpens() {
+        // surefire passes the same --add-opens as the sidecar jar's manifest
+        assertThat(Hashers.resumableAtJdkSpeed()).as("JdkSha256State's access and self-test").isTrue();
+        assertThat(Hashers.resumable(Digest.Algorithm.SHA256)).isInstanceOf(JdkSha256State.class);
+    }
+
+    @Test
+    void jdkAndBouncyCastleStatesContinueEachOtherAtEveryOffset() {
+        // an upload whose appends land alternately on replicas with and without the JDK's state access
+        byte[] data = Fixture.bytes(300_000, 7);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int run = 0; run < 50; run++) {
+            byte[] state = Hashers.bouncyCastleSha256(null).exportState();
+            int at = 0;
+            boolean jdk = run % 2 == 0;
+            while (at < data.length) {
+                int length = Math.min(data.length - at, random.nextInt(1, run < 25 ? 200 : 70_000));
+                Hasher hasher = jdk ? JdkSha256State.restore(state) : Hashers.bouncyCastleSha256(state);
+                hasher.update(data, at, length);
+                byte[] next = hasher.exportState();
+                if (jdk) {
+                    Hasher bc = Hashers.bouncyCastleSha256(state);
+                    bc.update(data, at, length);
+                    assertThat(next).as("JDK state in Bouncy Castle's encoding after %d bytes", at + length).isEqualTo(bc.exportState());
+                }
+                state = next;
+                at += length;
+                jdk = !jdk;
+            }
+            assertThat(Hashers.restore(Digest.Algorithm.SHA256, state).digest()).isEqualTo(hash(Hashers.fast(Digest.Algorithm.SHA256), data));
+        }
+    }
+
     private static Digest hash(Hasher hasher, byte[] data) {
         hasher.update(data, 0, data.length);
         return hasher.digest();

@@ -70,6 +70,53 @@ class LocalReadsTest {
         StorageDriver driver = FilesystemDrivers.create(FilesystemDriverConfig.defaults(dir.resolve("store")));
         Fixture fixture = new Fixture(driver, dir.resolve("cache"), VerificationMode.SPOOL, 1 << 30, 1024);
         fixture.store.put(KEY, Expectation.of(digest, data.length), Payload.ofBytes(data));
+        corruptStoreFile();
+
+        assertThatThrownBy(() -> fixture.store.open(KEY, Expectation.known(digest, data.length), Optional.empty()))
+                .isInstanceOf(ConsistencyTimeoutException.class);
+        assertThat(fixture.count(ConsistencyEvent.Kind.INTEGRITY_REFUSAL)).isPositive();
+    }
+
+    @Test
+    void streamModeVerifiesAStoreFileWhileSendingItAndServesItsFileOnceVerified() throws Exception {
+        StorageDriver driver = FilesystemDrivers.create(FilesystemDriverConfig.defaults(dir.resolve("store")));
+        Fixture fixture = new Fixture(driver, dir.resolve("cache"), VerificationMode.STREAM, 1 << 30, 1024);
+        fixture.store.put(KEY, Expectation.of(digest, data.length), Payload.ofBytes(data));
+        LocalFileVerifier verifier = ((DefaultConsistentStore) fixture.store).localFiles();
+
+        try (VerifiedContent first = fixture.store.open(KEY, Expectation.known(digest, data.length), Optional.empty())) {
+            assertThat(first.body()).as("one pass, not the file hashed before the first byte").isNotInstanceOf(FileRegionStream.class);
+            assertThat(first.body().readNBytes(data.length - 1)).isEqualTo(Arrays.copyOf(data, data.length - 1));
+            assertThat(verifier.hashes()).as("not remembered before the last byte").isZero();
+            assertThat(first.body().readAllBytes()).containsExactly(data[data.length - 1]);
+        }
+        assertThat(verifier.hashes()).isEqualTo(1);
+        try (VerifiedContent second = fixture.store.open(KEY, Expectation.known(digest, data.length), Optional.empty())) {
+            assertThat(second.body()).isInstanceOf(FileRegionStream.class);
+            assertThat(second.body().readAllBytes()).isEqualTo(data);
+        }
+        assertThat(cacheFiles(fixture)).isEmpty();
+    }
+
+    @Test
+    void streamModeWithholdsTheLastByteOfACorruptedStoreFile() throws Exception {
+        StorageDriver driver = FilesystemDrivers.create(FilesystemDriverConfig.defaults(dir.resolve("store")));
+        Fixture fixture = new Fixture(driver, dir.resolve("cache"), VerificationMode.STREAM, 1 << 30, 1024);
+        fixture.store.put(KEY, Expectation.of(digest, data.length), Payload.ofBytes(data));
+        corruptStoreFile();
+
+        for (int i = 0; i < 2; i++) {
+            try (VerifiedContent content = fixture.store.open(KEY, Expectation.known(digest, data.length), Optional.empty())) {
+                assertThat(content.body().readNBytes(data.length - 1)).hasSize(data.length - 1);
+                assertThatThrownBy(() -> content.body().read()).isInstanceOf(IOException.class)
+                        .hasCauseInstanceOf(IntegrityException.class);
+            }
+        }
+        assertThat(((DefaultConsistentStore) fixture.store).localFiles().hashes()).as("never remembered").isZero();
+        assertThat(fixture.count(ConsistencyEvent.Kind.INTEGRITY_REFUSAL)).isEqualTo(2);
+    }
+
+    private void corruptStoreFile() throws IOException {
         try (Stream<Path> files = Files.walk(dir.resolve("store"))) {
             Path object = files.filter(p -> p.toString().endsWith(".o")).findFirst().orElseThrow();
             try (RandomAccessFile file = new RandomAccessFile(object.toFile(), "rw")) {
@@ -77,10 +124,6 @@ class LocalReadsTest {
                 file.write(~data[data.length - 10]);
             }
         }
-
-        assertThatThrownBy(() -> fixture.store.open(KEY, Expectation.known(digest, data.length), Optional.empty()))
-                .isInstanceOf(ConsistencyTimeoutException.class);
-        assertThat(fixture.count(ConsistencyEvent.Kind.INTEGRITY_REFUSAL)).isPositive();
     }
 
     @Test

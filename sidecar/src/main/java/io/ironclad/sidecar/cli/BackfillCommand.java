@@ -1,6 +1,7 @@
 package io.ironclad.sidecar.cli;
 
 import io.ironclad.consistency.IntegrityMetadata;
+import io.ironclad.consistency.MetadataVerdict;
 import io.ironclad.driver.Capability;
 import io.ironclad.driver.ObjectInfo;
 import io.ironclad.driver.PreconditionFailedException;
@@ -122,19 +123,11 @@ final class BackfillCommand implements Callable<Integer> {
 
     /** A blob whose metadata already decides the outcome, without reading its content. */
     private static Optional<Walk.Result> fromMetadata(ObjectInfo info, BlobKeys.Blob blob) {
-        Optional<IntegrityMetadata> metadata;
-        try {
-            metadata = IntegrityMetadata.from(info);
-        } catch (IllegalArgumentException malformed) {
-            return Optional.of(new Walk.Result(Outcome.METADATA_MISMATCH, 0, "malformed integrity metadata: " + malformed.getMessage(), false));
-        }
-        if (metadata.isEmpty()) {
-            return Optional.empty();
-        }
-        if (metadata.get().digest().equals(blob.digest()) && metadata.get().size() == info.size()) {
-            return Optional.of(new Walk.Result(Outcome.ALREADY_PRESENT, 0, "", false));
-        }
-        return Optional.of(new Walk.Result(Outcome.METADATA_MISMATCH, 0, "integrity metadata says " + metadata.get().digest() + " and "
-                + metadata.get().size() + " bytes; the key names " + blob.digest() + ", the object has " + info.size() + " bytes", false));
+        MetadataVerdict verdict = MetadataVerdict.judge(info, blob.digest(), info.size());
+        return switch (verdict.outcome()) {
+            case ABSENT -> Optional.empty();
+            case AGREES -> Optional.of(new Walk.Result(Outcome.ALREADY_PRESENT, 0, "", false));
+            case MALFORMED, DISAGREES -> Optional.of(new Walk.Result(Outcome.METADATA_MISMATCH, 0, verdict.detail(), false));
+        };
     }
 }

@@ -2,7 +2,7 @@ package io.ironclad.sidecar.cli;
 
 import io.ironclad.consistency.Hasher;
 import io.ironclad.consistency.Hashers;
-import io.ironclad.consistency.IntegrityMetadata;
+import io.ironclad.consistency.MetadataVerdict;
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.ObjectContent;
 import io.ironclad.driver.ObjectInfo;
@@ -12,7 +12,6 @@ import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Optional;
 
 /**
  * One blob's content hashed as it streams (never whole in memory) and compared with the digest in
@@ -64,20 +63,13 @@ public record BlobCheck(BlobKeys.Blob blob, ObjectInfo info, Digest actual, long
             return new BlobCheck(blob, info, hashed.digest(), hashed.bytes(), Outcome.CORRUPT,
                     "content hashes to " + hashed.digest() + " (" + hashed.bytes() + " bytes)");
         }
-        Optional<IntegrityMetadata> metadata;
-        try {
-            metadata = IntegrityMetadata.from(info);
-        } catch (IllegalArgumentException malformed) {
-            return new BlobCheck(blob, info, hashed.digest(), hashed.bytes(), Outcome.METADATA_MISMATCH,
-                    "malformed integrity metadata: " + malformed.getMessage());
-        }
-        if (metadata.isEmpty()) {
-            return new BlobCheck(blob, info, hashed.digest(), hashed.bytes(), Outcome.MISSING_METADATA, "no integrity metadata");
-        }
-        if (!metadata.get().digest().equals(blob.digest()) || metadata.get().size() != hashed.bytes()) {
-            return new BlobCheck(blob, info, hashed.digest(), hashed.bytes(), Outcome.METADATA_MISMATCH, "integrity metadata says "
-                    + metadata.get().digest() + " and " + metadata.get().size() + " bytes; content is " + hashed.bytes() + " bytes");
-        }
-        return new BlobCheck(blob, info, hashed.digest(), hashed.bytes(), Outcome.OK, "");
+        MetadataVerdict verdict = MetadataVerdict.judge(info, blob.digest(), hashed.bytes());
+        Outcome outcome = switch (verdict.outcome()) {
+            case AGREES -> Outcome.OK;
+            case ABSENT -> Outcome.MISSING_METADATA;
+            case MALFORMED, DISAGREES -> Outcome.METADATA_MISMATCH;
+        };
+        String detail = verdict.outcome() == MetadataVerdict.Outcome.ABSENT ? "no integrity metadata" : verdict.detail();
+        return new BlobCheck(blob, info, hashed.digest(), hashed.bytes(), outcome, detail);
     }
 }
