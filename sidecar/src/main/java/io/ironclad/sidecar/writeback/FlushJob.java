@@ -132,10 +132,23 @@ final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
             }
             stored += outcome.get() ? 1 : 0;
         }
+        dropFinishedShadows();
         PendingSummary summary = rows.summary(home.owner(), clock.instant());
         meters.update(summary, home.area().used());
         warnWhilePending(summary);
         return stored;
+    }
+
+    /**
+     * Shadows of sessions that are gone or continue elsewhere: the session was completed or
+     * cancelled by another replica, or this replica died before it dropped the shadow.
+     */
+    private void dropFinishedShadows() {
+        for (String session : home.area().shadowed()) {
+            if (!rows.sessionInStore(session, Writeback.LOCAL_DRIVER)) {
+                home.area().dropShadow(session);
+            }
+        }
     }
 
     /** True: stored; false: dropped or put off; empty: the store is down. */
