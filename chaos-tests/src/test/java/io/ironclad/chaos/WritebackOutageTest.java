@@ -38,14 +38,19 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Write-back on a real Swift whose object servers are all stopped: {@code skopeo} pushes an image
- * to the sidecar jar (write-back on) and gets it back; a second replica sharing the PostgreSQL
- * database proxies reads to the owner, and answers 503 (never 404) while the owner is killed with
- * {@code kill -9}; the owner restarts on the same disk, the object servers come back, and within a
- * bounded wait every blob is in Swift (read through the driver, integrity metadata included), the
- * second replica serves it byte-identical from the store and the owner's local copies are gone.
- * Prints the flush latency after recovery. Takes about a minute (two JVM starts, one restart,
- * a consistency timeout of 3 s per blob while the store is down).
+ * Write-back on a real Swift whose object servers are all stopped: {@code skopeo} and
+ * {@code docker} (through a private dockerd) push images to the sidecar jar (write-back on) and
+ * get them back; two uploads whose first chunks reached Swift before the servers stopped are
+ * continued and completed during the outage (from the owner's verified copy of those chunks); a
+ * second replica sharing the PostgreSQL database proxies reads to the owner, and answers 503
+ * (never 404) while the owner is killed with {@code kill -9}; the owner restarts on the same disk,
+ * the object servers come back, and within a bounded wait every blob is in Swift (read through the
+ * driver, integrity metadata included), the second replica serves it byte-identical from the store
+ * and the owner's local copies are gone. Prints the flush latency after recovery. Takes about a
+ * minute (two JVM starts, one restart, dockerd, a consistency timeout of 3 s while the store is down).
+ *
+ * <p>Stops and starts the object servers of the Swift it is given: run it on a Swift of its own
+ * ({@code IRONCLAD_SWIFT_PORT_OFFSET}) when others use the shared one.
  */
 @Tag("integration")
 class WritebackOutageTest {
