@@ -8,7 +8,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @param atOperation operation count that triggers it
  * @param verb {@code stop-server}, {@code start-server}, {@code update-once} or {@code replicate-once}
- * @param server for stop-server/start-server: {@code object-1..4}, {@code container-1..3}, {@code account-1..3}
+ * @param server for stop-server/start-server: {@code object-1..4}, {@code container-1..3}, {@code account-1..3},
+ *     or several of them comma-separated, stopped or started at once
  */
 record Action(long atOperation, String verb, String server) {
 

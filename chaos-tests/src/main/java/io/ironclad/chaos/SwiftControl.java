@@ -30,25 +30,41 @@ final class SwiftControl {
         throw new IllegalStateException("ops/swift/aio.sh not found above " + Path.of("").toAbsolutePath() + "; pass --aio");
     }
 
-    /** Runs the action; throws if the script fails or takes over two minutes (its output goes to a file, so a hang cannot block a read). */
+    /**
+     * Runs the action; throws if the script fails or takes over two minutes (its output goes to a
+     * file, so a hang cannot block a read). A server list ({@code object-1,object-2}) is one
+     * script run per server, all at once: a whole tier stops or starts in the time of one server
+     * (a start waits until the server answers, ~3 s here), not of four in turn.
+     */
     void run(Action action) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(script.toString(), action.verb(), dir.toString()));
-        if (!action.server().isEmpty()) {
-            command.add(action.server());
-        }
-        Path output = Files.createTempFile("chaos-action", ".log");
+        List<String> servers = action.server().isEmpty() ? List.of("") : List.of(action.server().split(","));
+        List<Process> processes = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            boolean finished = process.waitFor(2, TimeUnit.MINUTES);
-            if (!finished) {
-                process.destroyForcibly();
+            for (String server : servers) {
+                List<String> command = new ArrayList<>(List.of(script.toString(), action.verb(), dir.toString()));
+                if (!server.isEmpty()) {
+                    command.add(server);
+                }
+                Path output = Files.createTempFile("chaos-action", ".log");
+                outputs.add(output);
+                processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start());
             }
-            if (!finished || process.exitValue() != 0) {
-                throw new IOException(command + (finished ? " failed: " : " still running after 2 minutes: ")
-                        + Files.readString(output, StandardCharsets.UTF_8));
+            for (int i = 0; i < processes.size(); i++) {
+                Process process = processes.get(i);
+                boolean finished = process.waitFor(2, TimeUnit.MINUTES);
+                if (!finished) {
+                    process.destroyForcibly();
+                }
+                if (!finished || process.exitValue() != 0) {
+                    throw new IOException(process.info().commandLine().orElse(action.toString())
+                            + (finished ? " failed: " : " still running after 2 minutes: ") + Files.readString(outputs.get(i), StandardCharsets.UTF_8));
+                }
             }
         } finally {
-            Files.deleteIfExists(output);
+            for (Path output : outputs) {
+                Files.deleteIfExists(output);
+            }
         }
     }
 }

@@ -99,6 +99,58 @@ class WritebackTest {
     }
 
     @Test
+    void uploadsWhoseChunksWereStoredBeforeTheOutageContinueFromThisReplicasCopy() throws Exception {
+        byte[] patchedDuring = random(150_000, 6); // first chunk stored, second chunk during the outage
+        byte[] completedDuring = random(90_000, 7); // every chunk stored, the final PUT during the outage
+        byte[] elsewhere = random(40_000, 8); // its chunk went through the other replica
+        try (Sidecar owner = replica("a", true); Sidecar other = replica("b", true)) {
+            String first = patched(owner, Oci.startUpload(owner, "wb/shadow"), Arrays.copyOfRange(patchedDuring, 0, 80_000), 0);
+            String second = patched(owner, Oci.startUpload(owner, "wb/shadow"), completedDuring, 0);
+            String third = patched(other, Oci.startUpload(other, "wb/shadow"), elsewhere, 0);
+            driver.down(true);
+            String rest = patched(owner, first, Arrays.copyOfRange(patchedDuring, 80_000, patchedDuring.length), 80_000);
+            assertThat(Oci.finish(owner, rest, digest(patchedDuring)).statusCode()).isEqualTo(201);
+            assertThat(Oci.finish(owner, second, digest(completedDuring)).statusCode()).isEqualTo(201);
+            HttpResponse<byte[]> refused = Oci.finish(owner, third, digest(elsewhere));
+            assertThat(refused.statusCode()).as("no copy of the chunk on this replica: fails as without write-back").isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(Oci.putManifest(owner, "wb/shadow", "v1", Oci.OCI_MANIFEST, Oci.imageManifest(patchedDuring, completedDuring))
+                    .statusCode()).isEqualTo(201);
+            for (byte[] blob : new byte[][] {patchedDuring, completedDuring}) {
+                assertThat(Oci.get(other, "/v2/wb/shadow/blobs/" + digest(blob)).body()).as("proxied to the owner").isEqualTo(blob);
+            }
+            assertThat(abandoned(owner)).as("the store's parts of both sessions, left to the upload reaper").hasSize(2)
+                    .allSatisfy(s -> assertThat(s.state().writer().parts()).isNotEmpty());
+
+            driver.down(false);
+            Await.until("nothing pending", Duration.ofSeconds(20), () -> gauge(owner, "ironclad.writeback.pending.count") == 0);
+            for (byte[] blob : new byte[][] {patchedDuring, completedDuring}) {
+                Digest d = Digest.parse(digest(blob));
+                assertThat(driver.stat(Registry.blobKey(d), ReadOptions.FRESH).userMetadata()).containsEntry("ironclad-digest", d.toString());
+                assertThat(Oci.get(other, "/v2/wb/shadow/blobs/" + d).body()).isEqualTo(blob);
+            }
+            for (Metadata.SessionRow session : abandoned(owner)) {
+                owner.bean(Registry.class).cancel(session); // what the reaper does once they have been idle for max-age
+            }
+            assertThat(abandoned(owner)).isEmpty();
+            assertThat(Oci.finish(other, third, digest(elsewhere)).statusCode()).as("the refused session was left intact").isEqualTo(201);
+            Await.until("no shadow copies left", Duration.ofSeconds(10), () -> files("a", "shadows").isEmpty() && files("b", "shadows").isEmpty());
+            assertThat(files("a", "uploads")).isEmpty();
+        }
+    }
+
+    private static String patched(Sidecar sidecar, String location, byte[] chunk, long offset) {
+        HttpResponse<byte[]> r = Oci.patch(sidecar, location, chunk, offset);
+        assertThat(r.statusCode()).as(body(r)).isEqualTo(202);
+        return Oci.location(r);
+    }
+
+    private static java.util.List<Metadata.SessionRow> abandoned(Sidecar sidecar) {
+        return sidecar.bean(Metadata.class).staleSessions(java.time.Instant.now().plusSeconds(60), 100).stream()
+                .filter(s -> s.id().startsWith("abandoned-")).toList();
+    }
+
+    @Test
     void withWritebackOffAPushDuringAnOutageFailsAsBefore() {
         try (Sidecar sidecar = replica("off", false)) {
             driver.down(true);
@@ -147,7 +199,11 @@ class WritebackTest {
     }
 
     private java.util.List<Path> localCopies(String replica) {
-        Path blobs = dir.resolve(replica).resolve("writeback/blobs");
+        return files(replica, "blobs");
+    }
+
+    private java.util.List<Path> files(String replica, String area) {
+        Path blobs = dir.resolve(replica).resolve("writeback").resolve(area);
         if (!Files.exists(blobs)) {
             return java.util.List.of();
         }

@@ -238,7 +238,8 @@ public final class Registry {
         }
         requireLastChunkLargeEnough(session);
         UploadState next;
-        if (Writeback.isLocal(session.state())) {
+        boolean inStore = !Writeback.isLocal(session.state());
+        if (!inStore) {
             next = writeback.appendLocal(session.id(), session.state(), chunk);
         } else {
             try {
@@ -246,14 +247,23 @@ public final class Registry {
             } catch (RegistryException | IntegrityException e) {
                 throw e;
             } catch (StorageException e) {
-                if (size == 0 && writeback.covers(e) && writeback.takeOver(session.id(), session.state().algorithm(), chunk)) {
+                if (!writeback.covers(e)) {
+                    throw e;
+                }
+                if (size == 0 && writeback.takeOver(session.id(), session.state().algorithm(), chunk)) {
                     return metadata.findSession(session.id()).orElseThrow();
                 }
-                throw e;
+                // chunks already in the store: the session continues here from this replica's copy of them, if it has one
+                UploadState local = writeback.continueLocally(session.id(), session.state()).orElseThrow(() -> e);
+                next = writeback.appendLocal(session.id(), local, chunk);
+                inStore = false;
             }
         }
         if (!metadata.advanceSession(session.id(), size, next)) {
             throw rangeError(session, "another request appended to upload " + session.id() + " concurrently");
+        }
+        if (inStore) {
+            writeback.shadow(session.id(), size, chunk);
         }
         return metadata.findSession(session.id()).orElseThrow();
     }
@@ -277,17 +287,27 @@ public final class Registry {
         if (Writeback.isLocal(session.state())) {
             return completeLocal(session, digest, key);
         }
-        Upload upload = resume(session);
         try (Coordination.DigestLock lock = coordination.lockForWrite(digest); BlobWriteGuard.Intent intent = writeGuard.begin(digest)) {
-            StoredObject stored = upload.complete(key, digest);
+            StoredObject stored = resume(session).complete(key, digest);
             BlobRow row = new BlobRow(digest, stored.size(), key.value());
             metadata.recordBlob(session.repository(), row);
             metadata.deleteSession(session.id());
+            writeback.dropShadow(session.id());
             return row;
         } catch (IntegrityException e) {
             // complete() has deleted the parts; the session cannot be finished any more
             metadata.deleteSession(session.id());
+            writeback.dropShadow(session.id());
             throw new RegistryException(ErrorCode.DIGEST_INVALID, "the uploaded content does not match " + digest, e);
+        } catch (RegistryException e) {
+            throw e;
+        } catch (StorageException e) {
+            // the store holds the chunks but refuses to assemble them: complete from this replica's copy of them, if it has one
+            if (!writeback.covers(e)) {
+                throw e;
+            }
+            UploadState local = writeback.continueLocally(session.id(), session.state()).orElseThrow(() -> e);
+            return completeLocal(new SessionRow(session.id(), session.repository(), local, session.created(), session.updated()), digest, key);
         }
     }
 
@@ -321,6 +341,7 @@ public final class Registry {
                 // parts already gone (reaped or completed elsewhere): dropping the row is all that is left
             }
             metadata.deleteSession(session.id());
+            writeback.dropShadow(session.id());
         }
     }
 

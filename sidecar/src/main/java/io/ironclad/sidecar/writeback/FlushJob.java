@@ -17,13 +17,19 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * ends at its first failure that says the store is still down, so an outage costs one timeout per
  * round, not one per blob, and while the circuit breaker holds the store down no round tries at
  * all (nor backs off), so everything is due the moment the breaker closes. Runs on every replica with write-back on (each flushes what it owns),
- * and from startup, so a restarted replica resumes where it stopped.
+ * and from startup, so a restarted replica resumes where it stopped. A round stores up to
+ * {@code flush-concurrency} blobs at once: after an outage the flush is bound by the store's
+ * latency per blob, not by its bandwidth.
  */
 @Singleton
 final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
@@ -52,6 +60,7 @@ final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
     private final Clock clock;
     private final Timer pendingFor;
     private ScheduledExecutorService timer;
+    private ExecutorService workers;
     private Instant lastWarning = Instant.MIN;
 
     @Inject
@@ -84,6 +93,12 @@ final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
             t.setDaemon(true);
             return t;
         });
+        AtomicInteger threads = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(settings.flushConcurrency(), r -> {
+            Thread t = new Thread(r, "ironclad-writeback-flush-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         long every = settings.flushInterval().toMillis();
         timer.scheduleWithFixedDelay(this::safeRound, 0, every, TimeUnit.MILLISECONDS);
     }
@@ -98,6 +113,7 @@ final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
     synchronized void stop() {
         if (timer != null) {
             timer.shutdownNow();
+            workers.shutdownNow();
             try {
                 timer.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -117,8 +133,8 @@ final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
 
     /** One round: flushes what is due, then refreshes the gauges; returns how many blobs were stored. */
     int round() {
-        int stored = 0;
         boolean storeDown = target.storeDown();
+        List<PendingBlob> toFlush = new ArrayList<>();
         for (PendingBlob blob : rows.due(home.owner(), clock.instant(), ROUND)) {
             if (dropIfUnreferenced(blob)) {
                 continue; // needs no store: a blob deleted while the store is down leaves at once
@@ -126,16 +142,61 @@ final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
             if (storeDown) {
                 break; // the breaker holds the store down: flushing waits for the next round
             }
-            Optional<Boolean> outcome = flush(blob);
-            if (outcome.isEmpty()) {
-                break; // the store is still down: the rest waits for the next round
-            }
-            stored += outcome.get() ? 1 : 0;
+            toFlush.add(blob);
         }
+        int stored = flushAll(toFlush);
+        dropFinishedShadows();
         PendingSummary summary = rows.summary(home.owner(), clock.instant());
         meters.update(summary, home.area().used());
         warnWhilePending(summary);
         return stored;
+    }
+
+    /**
+     * Flushes {@code blobs}, {@code flush-concurrency} at a time, oldest first; once one says the
+     * store is still down, those not started yet wait for the next round.
+     */
+    private int flushAll(List<PendingBlob> blobs) {
+        AtomicBoolean down = new AtomicBoolean();
+        AtomicInteger stored = new AtomicInteger();
+        List<Future<?>> running = new ArrayList<>();
+        for (PendingBlob blob : blobs) {
+            running.add(workers.submit(() -> {
+                if (down.get()) {
+                    return;
+                }
+                Optional<Boolean> outcome = flush(blob);
+                if (outcome.isEmpty()) {
+                    down.set(true);
+                } else if (outcome.get()) {
+                    stored.incrementAndGet();
+                }
+            }));
+        }
+        for (Future<?> flush : running) {
+            try {
+                flush.get();
+            } catch (ExecutionException e) {
+                LOG.error("a write-back flush failed; it is tried again next round", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running.forEach(f -> f.cancel(true));
+                break;
+            }
+        }
+        return stored.get();
+    }
+
+    /**
+     * Shadows of sessions that are gone or continue elsewhere: the session was completed or
+     * cancelled by another replica, or this replica died before it dropped the shadow.
+     */
+    private void dropFinishedShadows() {
+        for (String session : home.area().shadowed()) {
+            if (!rows.sessionInStore(session, Writeback.LOCAL_DRIVER)) {
+                home.area().dropShadow(session);
+            }
+        }
     }
 
     /** True: stored; false: dropped or put off; empty: the store is down. */

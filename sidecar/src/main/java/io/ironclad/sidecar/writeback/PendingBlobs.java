@@ -2,6 +2,7 @@ package io.ironclad.sidecar.writeback;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ironclad.consistency.UploadState;
 import io.ironclad.driver.Digest;
 import io.ironclad.sidecar.metadata.DurableCommits;
 import jakarta.inject.Singleton;
@@ -99,6 +100,42 @@ final class PendingBlobs {
                 execute(c, "DELETE FROM upload_parts WHERE session_id = ?", sessionId);
             }
             return updated > 0;
+        });
+    }
+
+    /**
+     * Moves an upload session that holds {@code remote.size()} bytes in the store (as
+     * {@code remote.writer()}) to the owner's disk, keeping its size and hash state. Its parts in
+     * the store go, in the same transaction, to a new session row {@code abandonedId} with the
+     * session's old driver, writer and times, which nobody continues: the upload reaper cancels it
+     * (and so its parts) like any idle session. Returns false, changing nothing, when the session
+     * is no longer in that state.
+     */
+    boolean rebaseSession(String sessionId, UploadState remote, String driver, String writerId, String abandonedId, long now) {
+        return write(c -> {
+            int copied = execute(c, "INSERT INTO upload_sessions (id, repository, driver, writer_id, hash_algorithm, hash_state, size, created_at, updated_at)"
+                    + " SELECT ?, repository, driver, writer_id, hash_algorithm, hash_state, size, created_at, updated_at FROM upload_sessions"
+                    + " WHERE id = ? AND size = ? AND driver = ? AND writer_id = ?",
+                    abandonedId, sessionId, remote.size(), remote.writer().driver(), remote.writer().uploadId());
+            if (copied == 0) {
+                return false;
+            }
+            execute(c, "UPDATE upload_parts SET session_id = ? WHERE session_id = ?", abandonedId, sessionId);
+            execute(c, "UPDATE upload_sessions SET driver = ?, writer_id = ?, updated_at = ? WHERE id = ?", driver, writerId, now, sessionId);
+            return true;
+        });
+    }
+
+    /** Whether upload session {@code sessionId} exists and its chunks are in the store (not held by a replica as {@code localDriver}). */
+    boolean sessionInStore(String sessionId, String localDriver) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM upload_sessions WHERE id = ? AND driver <> ?")) {
+                ps.setString(1, sessionId);
+                ps.setString(2, localDriver);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
         });
     }
 

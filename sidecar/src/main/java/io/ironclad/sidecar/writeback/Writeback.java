@@ -157,6 +157,65 @@ public final class Writeback {
         record(digest, state.size(), storedKey);
     }
 
+    /**
+     * Copies a chunk the store has just taken for session {@code sessionId} (which held
+     * {@code size} bytes before it) to this replica's disk, so that the session can continue here
+     * ({@link #continueLocally}) if the store goes down before it is complete. Best effort: a copy
+     * that fails or finds no room only means the session cannot continue here.
+     */
+    public void shadow(String sessionId, long size, Payload chunk) {
+        if (!settings.enabled()) {
+            return;
+        }
+        try {
+            if (!home.area().shadow(sessionId, size, chunk)) {
+                LOG.debug("upload {} has no complete copy on this replica (no room, or chunks received elsewhere)", sessionId);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("upload {}: copying a chunk to the write-back area failed ({}); it cannot continue here while the store is down",
+                    sessionId, e.getMessage());
+        }
+    }
+
+    /**
+     * Continues session {@code sessionId}, whose chunks so far ({@code remote}) are in a store that
+     * now refuses it, on this replica's disk from its shadow, once the shadow proves to hold exactly
+     * those bytes (same length, same hash state). Durable when it returns. Returns the session's
+     * local state (same size and hash state), or empty when this replica holds no such copy: the
+     * caller then fails as without write-back. The session's parts in the store are left to the
+     * upload reaper ({@link PendingBlobs#rebaseSession}).
+     */
+    public Optional<UploadState> continueLocally(String sessionId, UploadState remote) {
+        if (!settings.enabled() || isLocal(remote) || remote.size() == 0) {
+            return Optional.empty();
+        }
+        try {
+            if (!home.area().adoptShadow(sessionId, remote.size(), remote.algorithm(), remote.hashState())) {
+                LOG.info("upload {} cannot continue on this replica: it holds no verified copy of its {} bytes", sessionId, remote.size());
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            LOG.warn("upload {}: reading its copy on this replica failed: {}", sessionId, e.getMessage());
+            home.area().dropShadow(sessionId);
+            return Optional.empty();
+        }
+        if (!rows.rebaseSession(sessionId, remote, LOCAL_DRIVER, home.owner(), "abandoned-" + java.util.UUID.randomUUID(), clock.millis())) {
+            home.area().deleteUpload(sessionId);
+            return Optional.empty();
+        }
+        LOG.warn("upload {} ({} bytes so far) continues on this replica's disk from its verified copy: the object store refused it",
+                sessionId, remote.size());
+        return Optional.of(new UploadState(new WriterState(LOCAL_DRIVER, home.owner(), List.of()), remote.algorithm(), remote.hashState(),
+                remote.size()));
+    }
+
+    /** The session is finished or gone: its shadow, if this replica has one, is not needed any more. */
+    public void dropShadow(String sessionId) {
+        if (settings.enabled()) {
+            home.area().dropShadow(sessionId);
+        }
+    }
+
     /** Drops a local session's bytes (cancel, reaper); a session another replica holds is left to it. */
     public void cancelLocal(String sessionId, UploadState state) {
         if (home.owner().equals(state.writer().uploadId())) {

@@ -23,12 +23,16 @@ import java.util.stream.Stream;
  * ({@code blobs/<algorithm>/<hex>}), and the chunks of upload sessions received meanwhile
  * ({@code uploads/<session>}). Every file is fsynced, and so is its directory after a rename,
  * before a method returns: a file this class reported written survives {@code kill -9} and power
- * loss. The bytes held are bounded by {@code ironclad.writeback.max-bytes}.
+ * loss. The one exception is {@code shadows/<session>}, this replica's copy of the chunks an upload
+ * session has in the store: a cache of bytes the store already holds durably, never fsynced, and
+ * checked against the session's hash state before it is used ({@link #adoptShadow}). The bytes
+ * held, shadows included, are bounded by {@code ironclad.writeback.max-bytes}.
  */
 final class WritebackArea {
 
     private final Path blobs;
     private final Path uploads;
+    private final Path shadows;
     private final Path tmp;
     private final long maxBytes;
     private final AtomicLong used = new AtomicLong();
@@ -36,6 +40,7 @@ final class WritebackArea {
     WritebackArea(Path root, long maxBytes) throws IOException {
         this.blobs = Files.createDirectories(root.resolve("blobs"));
         this.uploads = Files.createDirectories(root.resolve("uploads"));
+        this.shadows = Files.createDirectories(root.resolve("shadows"));
         this.tmp = Files.createDirectories(root.resolve("tmp"));
         this.maxBytes = maxBytes;
         try (Stream<Path> leftovers = Files.list(tmp)) {
@@ -43,7 +48,7 @@ final class WritebackArea {
                 Files.deleteIfExists(p); // a copy that died before its rename was never acknowledged
             }
         }
-        used.set(sizeOf(blobs) + sizeOf(uploads));
+        used.set(sizeOf(blobs) + sizeOf(uploads) + sizeOf(shadows));
     }
 
     /** Bytes held now. */
@@ -150,6 +155,81 @@ final class WritebackArea {
             syncDirectory(target.getParent());
         }
         return target;
+    }
+
+    /**
+     * Appends {@code chunk}, which the store has just taken, to the shadow of upload {@code sessionId}
+     * at offset {@code size}. False, and no shadow left, when the shadow does not hold the first
+     * {@code size} bytes (an earlier chunk went to another replica) or the area has no room.
+     */
+    boolean shadow(String sessionId, long size, Payload chunk) throws IOException {
+        Path file = shadows.resolve(sessionId);
+        long counted = Files.exists(file) ? Files.size(file) : 0;
+        if (counted < size || !reserve(chunk.size())) {
+            release(file);
+            return false;
+        }
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE); InputStream in = chunk.open()) {
+            out.truncate(size);
+            used.addAndGet(size - counted);
+            counted = size;
+            out.position(size);
+            if (copy(in, Channels.newOutputStream(out), null) != chunk.size()) {
+                throw new IOException("chunk of " + chunk.size() + " bytes ended early");
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            used.addAndGet(-(counted + chunk.size()));
+            throw e;
+        }
+        return true;
+    }
+
+    /**
+     * Makes the shadow of {@code sessionId} that session's local upload if its first {@code size}
+     * bytes are the ones {@code hashState} was computed over (a resumable hash of them exports the
+     * same state): cut to that size, fsynced and renamed into {@code uploads/}. False, and the
+     * shadow dropped, when it is missing, shorter or different.
+     */
+    boolean adoptShadow(String sessionId, long size, Digest.Algorithm algorithm, byte[] hashState) throws IOException {
+        Path file = shadows.resolve(sessionId);
+        if (!Files.isRegularFile(file) || Files.size(file) < size) {
+            release(file);
+            return false;
+        }
+        boolean same;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long before = ch.size();
+            ch.truncate(size);
+            used.addAndGet(size - before);
+            Hasher hasher = Hashers.resumable(algorithm);
+            long count = copy(Channels.newInputStream(ch.position(0)), OutputStream.nullOutputStream(), hasher);
+            same = count == size && java.util.Arrays.equals(hasher.exportState(), hashState);
+            if (same) {
+                ch.force(true);
+            }
+        }
+        if (!same) {
+            release(file);
+            return false;
+        }
+        Path target = uploads.resolve(sessionId);
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(uploads);
+        return true;
+    }
+
+    /** The sessions this replica holds a shadow of. */
+    java.util.List<String> shadowed() {
+        try (Stream<Path> files = Files.list(shadows)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("listing the write-back shadows: " + e.getMessage(), e);
+        }
+    }
+
+    void dropShadow(String sessionId) {
+        release(shadows.resolve(sessionId));
     }
 
     /** The kept copy of {@code digest}, if this replica holds one. */

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param maxBackoff the longest wait between two flushes of one blob
  * @param proxyTimeout how long another replica waits for the owner when it proxies a read
  * @param warnInterval how often a WARN line says that blobs are still pending
+ * @param flushConcurrency how many blobs a flush round stores at once (the flush after an outage is bound by the store's latency, not its bandwidth)
  */
 @ConfigurationProperties("ironclad.writeback")
 public record WritebackSettings(
@@ -27,10 +28,14 @@ public record WritebackSettings(
         @Bindable(defaultValue = "1s") Duration initialBackoff,
         @Bindable(defaultValue = "2m") Duration maxBackoff,
         @Bindable(defaultValue = "10s") Duration proxyTimeout,
-        @Bindable(defaultValue = "1m") Duration warnInterval) {
+        @Bindable(defaultValue = "1m") Duration warnInterval,
+        @Bindable(defaultValue = "4") int flushConcurrency) {
 
     public WritebackSettings {
         requireNonNull(advertiseUrl, "advertiseUrl is null");
+        if (flushConcurrency < 1) {
+            throw new IllegalArgumentException("ironclad.writeback.flush-concurrency must be at least 1, got " + flushConcurrency);
+        }
         if (maxBytes < 0) {
             throw new IllegalArgumentException("ironclad.writeback.max-bytes is negative: " + maxBytes);
         }
