@@ -2,7 +2,9 @@ package io.ironclad.sidecar.proxy;
 
 import io.ironclad.driver.Digest;
 import io.ironclad.sidecar.proxy.TagStates.TagState;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,14 +29,15 @@ public final class PullThrough {
     private final BlobFetcher blobs;
     private final Clock clock;
 
-    PullThrough(Upstreams upstreams, LocalCache local, TagStates tags, ProxySettings settings, ProxyMetrics metrics, ProxyClock clock) {
+    PullThrough(Upstreams upstreams, LocalCache local, TagStates tags, ProxySettings settings, ProxyMetrics metrics, ProxyClock clock,
+            @Value("${ironclad.data-dir:./data}") String dataDir) {
         this.upstreams = upstreams;
         this.local = local;
         this.tags = tags;
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock.clock();
-        this.blobs = new BlobFetcher(local, metrics);
+        this.blobs = new BlobFetcher(local, metrics, Path.of(dataDir).resolve("proxy-spool"));
     }
 
     /** The upstream {@code repository} caches, if it is a cached repository (pushes to it are refused). */
@@ -61,7 +64,7 @@ public final class PullThrough {
         }
     }
 
-    /** Prepares a blob read: fetches the blob once if it is not cached. */
+    /** Prepares a blob read: fetches the blob once if it is not cached, and returns when it is stored. */
     public void beforeBlob(String repository, Digest digest) {
         Optional<Upstreams.Route> route = upstreams.route(repository);
         if (route.isEmpty() || local.hasBlob(repository, digest) || local.linkIfStored(repository, digest)) {
@@ -69,9 +72,25 @@ public final class PullThrough {
         }
         try {
             blobs.fetch(repository, digest, route.get());
-            metrics.succeeded(route.get().upstream().name());
         } catch (UpstreamFailure f) {
-            metrics.failed(f, repository + "@" + digest);
+            throw unavailable(f, repository + "@" + digest + " is not cached");
+        }
+    }
+
+    /**
+     * A blob read that need not wait for the fetch: an uncached blob of a cached repository as it
+     * arrives from the upstream ({@link LiveBlob}), shared by every request waiting on the one fetch.
+     * Empty when the registry's store answers (cached, local repository, stored meanwhile, or absent
+     * upstream).
+     */
+    public Optional<LiveBlob> liveBlob(String repository, Digest digest) {
+        Optional<Upstreams.Route> route = upstreams.route(repository);
+        if (route.isEmpty() || local.hasBlob(repository, digest) || local.linkIfStored(repository, digest)) {
+            return Optional.empty();
+        }
+        try {
+            return blobs.stream(repository, digest, route.get());
+        } catch (UpstreamFailure f) {
             throw unavailable(f, repository + "@" + digest + " is not cached");
         }
     }
