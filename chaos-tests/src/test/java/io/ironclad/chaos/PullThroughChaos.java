@@ -20,9 +20,12 @@ import java.util.function.Function;
  * The pull-through scenario of the chaos harness: N clients per cache pull images through it
  * while its upstream flaps through {@link FlappingUpstream#CYCLE}. Several caches run at once,
  * each with its own flapping proxy in the same phase, so they see the same faults at the same
- * time. An image counts as cached in a cache once one pull of it through that cache was complete
- * and verified; a failed pull of a cached image is what a cache with a staleness period must not
- * have (the run is far shorter than the period).
+ * time. Each phase releases one fresh image (pushed upstream beforehand, pulled by nobody yet):
+ * half the pulls of a phase ask for it, so every fault also meets first fetches of manifests and
+ * blob bodies; the other half pull any image released so far. An image counts as cached in a
+ * cache once one pull of it through that cache was complete and verified; a failed pull of a
+ * cached image is what a cache with a staleness period must not have (the run is far shorter
+ * than the period).
  */
 final class PullThroughChaos {
 
@@ -35,18 +38,29 @@ final class PullThroughChaos {
             long p50Millis, long p99Millis, Map<String, Long> injected, List<String> examples) {
     }
 
-    private final List<PullThroughImage> images;
+    private final List<PullThroughImage> warm;
+    private final List<PullThroughImage> fresh;
     private final int clients;
     private final Duration phase;
     private final int cycles;
     private final long seed;
 
-    PullThroughChaos(List<PullThroughImage> images, int clients, Duration phase, int cycles, long seed) {
-        this.images = List.copyOf(images);
+    /** {@code fresh} holds one image per phase of the run ({@link #phases}), released in order. */
+    PullThroughChaos(List<PullThroughImage> warm, List<PullThroughImage> fresh, int clients, Duration phase, int cycles, long seed) {
+        if (fresh.size() != phases(cycles)) {
+            throw new IllegalArgumentException("one fresh image per phase: " + phases(cycles) + ", got " + fresh.size());
+        }
+        this.warm = List.copyOf(warm);
+        this.fresh = List.copyOf(fresh);
         this.clients = clients;
         this.phase = phase;
         this.cycles = cycles;
         this.seed = seed;
+    }
+
+    /** Phases in a run of {@code cycles} cycles. */
+    static int phases(int cycles) {
+        return cycles * FlappingUpstream.CYCLE.size();
     }
 
     /** Runs the flapping cycles against all targets at once; returns each target's figures. */
@@ -55,6 +69,7 @@ final class PullThroughChaos {
         ExecutorService pool = Executors.newFixedThreadPool(targets.size() * clients);
         List<Future<?>> pullers = new ArrayList<>();
         java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger slot = new java.util.concurrent.atomic.AtomicInteger();
         PullThroughPuller puller = new PullThroughPuller(Duration.ofSeconds(30));
         for (int t = 0; t < targets.size(); t++) {
             for (int c = 0; c < clients; c++) {
@@ -63,7 +78,7 @@ final class PullThroughChaos {
                 Random random = new Random(seed * 1000 + c); // the same image sequence per client for every target
                 pullers.add(pool.submit(() -> {
                     while (running.get()) {
-                        PullThroughImage image = images.get(random.nextInt(images.size()));
+                        PullThroughImage image = pick(random, slot.get());
                         boolean cached = tally.verified.contains(image.reference());
                         long started = System.nanoTime();
                         PullThroughPuller.Pull pull = puller.pull(target.cache(), image);
@@ -74,13 +89,13 @@ final class PullThroughChaos {
             }
         }
         try {
-            for (int cycle = 0; cycle < cycles; cycle++) {
-                for (FlappingUpstream.Phase next : FlappingUpstream.CYCLE) {
-                    for (Target target : targets) {
-                        target.upstream().enter(next);
-                    }
-                    Thread.sleep(phase.toMillis()); // the phase's length is the scenario itself, not a wait for a condition
+            for (int at = 0; at < phases(cycles); at++) {
+                FlappingUpstream.Phase next = FlappingUpstream.CYCLE.get(at % FlappingUpstream.CYCLE.size());
+                for (Target target : targets) {
+                    target.upstream().enter(next);
                 }
+                slot.set(at);
+                Thread.sleep(phase.toMillis()); // the phase's length is the scenario itself, not a wait for a condition
             }
         } finally {
             running.set(false);
@@ -96,6 +111,16 @@ final class PullThroughChaos {
         return out;
     }
 
+    /** Half the time the fresh image of the phase, else any image released so far. */
+    private PullThroughImage pick(Random random, int slot) {
+        if (random.nextBoolean()) {
+            return fresh.get(slot);
+        }
+        int released = warm.size() + slot + 1;
+        int i = random.nextInt(released);
+        return i < warm.size() ? warm.get(i) : fresh.get(i - warm.size());
+    }
+
     /** Pulls every image once through {@code cache} while the upstream is healthy: they are cached afterwards. */
     static void warm(URI cache, List<PullThroughImage> images) {
         PullThroughPuller puller = new PullThroughPuller(Duration.ofSeconds(30));
@@ -108,10 +133,10 @@ final class PullThroughChaos {
     }
 
     /** The side-by-side table: one column per cache. */
-    static String table(List<Stats> stats, int clients, Duration phase, int cycles, int images, int warm) {
+    String table(List<Stats> stats) {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                "pull-through, %d clients per cache, %d images (%d warmed before), %d cycles of %d phases x %d ms%n",
-                clients, images, warm, cycles, FlappingUpstream.CYCLE.size(), phase.toMillis()));
+                "pull-through, %d clients per cache, %d images warmed before, 1 fresh per phase, %d cycles of %d phases x %d ms%n",
+                clients, warm.size(), cycles, FlappingUpstream.CYCLE.size(), phase.toMillis()));
         row(out, "", stats, Stats::target);
         row(out, "pulls", stats, s -> Long.toString(s.pulls()));
         row(out, "complete, verified", stats, s -> Long.toString(s.ok()));

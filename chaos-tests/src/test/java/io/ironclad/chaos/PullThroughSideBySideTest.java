@@ -29,7 +29,6 @@ class PullThroughSideBySideTest {
     private static final int CYCLES = Integer.getInteger("ironclad.chaos.pull-through.cycles", 2);
     private static final Duration PHASE = Duration.ofMillis(Long.getLong("ironclad.chaos.pull-through.phase-ms", 2000));
     private static final int CLIENTS = Integer.getInteger("ironclad.chaos.pull-through.clients", 4);
-    private static final int IMAGES = 6;
     private static final int WARM = 3;
 
     @TempDir
@@ -40,8 +39,8 @@ class PullThroughSideBySideTest {
         try (DockerRegistry upstream = DockerRegistry.start(new DockerRegistry.FilesystemStorage(
                 Files.createDirectories(work.resolve("upstream"))), work)) {
             List<PullThroughImage> images = new ArrayList<>();
-            for (int i = 0; i < IMAGES; i++) {
-                Path layout = OciLayouts.make(work.resolve("image-" + i), 100 + i, (256 << 10) * (1 + i % 3));
+            for (int i = 0; i < WARM + PullThroughChaos.phases(CYCLES); i++) {
+                Path layout = OciLayouts.make(work.resolve("image-" + i), 100 + i, (128 << 10) * (1 + i % 3));
                 String repository = "library/app" + i;
                 PullThroughFaultsTest.skopeo("copy", "--dest-tls-verify=false", "oci:" + layout + ":v1",
                         "docker://" + upstream.url().getAuthority() + "/" + repository + ":v1");
@@ -57,20 +56,22 @@ class PullThroughSideBySideTest {
                     "ironclad.proxy.staleness-period", "1h",
                     "ironclad.proxy.connect-timeout", "2s",
                     "ironclad.proxy.request-timeout", "2s"));
+            // healthy to begin with: docker-registry's proxy mode asks its upstream at start and exits if it does not answer
+            ironcladFront.enter(FlappingUpstream.CYCLE.get(0));
+            peerFront.enter(FlappingUpstream.CYCLE.get(0));
             try (ironcladFront; peerFront; ironclad;
                     DockerRegistry peer = DockerRegistry.startProxy(new DockerRegistry.FilesystemStorage(
                             Files.createDirectories(work.resolve("peer"))), work, peerFront.uri())) {
-                ironcladFront.enter(FlappingUpstream.CYCLE.get(0));
-                peerFront.enter(FlappingUpstream.CYCLE.get(0));
                 ironclad.start();
-                PullThroughChaos.warm(ironclad.uri(), images.subList(0, WARM));
-                PullThroughChaos.warm(peer.url(), images.subList(0, WARM));
+                List<PullThroughImage> warm = images.subList(0, WARM);
+                PullThroughChaos.warm(ironclad.uri(), warm);
+                PullThroughChaos.warm(peer.url(), warm);
 
-                PullThroughChaos chaos = new PullThroughChaos(images, CLIENTS, PHASE, CYCLES, 7);
+                PullThroughChaos chaos = new PullThroughChaos(warm, images.subList(WARM, images.size()), CLIENTS, PHASE, CYCLES, 7);
                 List<PullThroughChaos.Stats> stats = chaos.run(List.of(
                         new PullThroughChaos.Target("ironclad", ironclad.uri(), ironcladFront),
                         new PullThroughChaos.Target("docker-registry", peer.url(), peerFront)));
-                System.out.print(PullThroughChaos.table(stats, CLIENTS, PHASE, CYCLES, IMAGES, WARM));
+                System.out.print(chaos.table(stats));
                 stats.forEach(s -> s.examples().forEach(e -> System.out.println(s.target() + ": " + e)));
 
                 PullThroughChaos.Stats result = stats.get(0);
@@ -80,6 +81,7 @@ class PullThroughSideBySideTest {
                 assertThat(result.corruptServed()).as("corrupt bodies served by Ironclad: " + result.examples()).isZero();
                 assertThat(result.failedCached()).as("failed pulls of images Ironclad had cached: " + result.examples()).isZero();
                 assertThat(result.ok()).as("verified pulls through Ironclad").isPositive();
+                assertThat(result.injected()).as("body faults met first fetches").containsKeys("truncate", "flip");
             }
         }
     }
