@@ -1,5 +1,6 @@
 package io.ironclad.sidecar.proxy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ironclad.driver.Digest;
 import io.ironclad.sidecar.proxy.TagStates.TagState;
 import io.micronaut.context.annotation.Value;
@@ -27,10 +28,14 @@ public final class PullThrough {
     private final ProxySettings settings;
     private final ProxyMetrics metrics;
     private final BlobFetcher blobs;
+    private final CachedImages images;
+    private final ObjectMapper json;
     private final Clock clock;
 
-    PullThrough(Upstreams upstreams, LocalCache local, TagStates tags, ProxySettings settings, ProxyMetrics metrics, ProxyClock clock,
-            @Value("${ironclad.data-dir:./data}") String dataDir) {
+    PullThrough(Upstreams upstreams, LocalCache local, TagStates tags, CachedImages images, ProxySettings settings, ProxyMetrics metrics,
+            ProxyClock clock, ObjectMapper json, @Value("${ironclad.data-dir:./data}") String dataDir) {
+        this.images = images;
+        this.json = json;
         this.upstreams = upstreams;
         this.local = local;
         this.tags = tags;
@@ -59,8 +64,10 @@ public final class PullThrough {
                 return; // names no manifest: the registry answers 404 MANIFEST_UNKNOWN
             }
             manifestByDigest(repository, digest, route.get());
+            images.used(repository, digest, clock.instant());
         } else {
             tag(repository, reference, route.get());
+            local.tag(repository, reference).ifPresent(digest -> images.used(repository, digest, clock.instant()));
         }
     }
 
@@ -116,6 +123,7 @@ public final class PullThrough {
         }
         metrics.received(route.upstream().name(), fetched.get().body().length);
         local.storeManifest(repository, digest, fetched.get().mediaType(), fetched.get().body());
+        images.stored(repository, digest, ImageBytes.of(json, fetched.get().body()), clock.instant());
         return true;
     }
 
