@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.memory.InMemoryDrivers;
+import io.ironclad.sidecar.jobs.BlobCollector;
+import io.ironclad.sidecar.metadata.Metadata;
 import io.ironclad.sidecar.proxy.ProxyClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
