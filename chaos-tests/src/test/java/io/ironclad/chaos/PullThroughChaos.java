@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -68,8 +70,8 @@ final class PullThroughChaos {
         List<Tally> tallies = targets.stream().map(t -> new Tally()).toList();
         ExecutorService pool = Executors.newFixedThreadPool(targets.size() * clients);
         List<Future<?>> pullers = new ArrayList<>();
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.atomic.AtomicInteger slot = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger slot = new AtomicInteger();
         PullThroughPuller puller = new PullThroughPuller(Duration.ofSeconds(30));
         for (int t = 0; t < targets.size(); t++) {
             for (int c = 0; c < clients; c++) {
