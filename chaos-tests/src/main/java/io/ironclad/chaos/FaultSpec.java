@@ -13,10 +13,10 @@ import java.util.regex.Pattern;
  * @param probability chance per matching request (a burst starts with this chance)
  * @param burst ERROR only: consecutive matching requests answered with an error once a burst starts (default 1)
  * @param statuses ERROR only: statuses drawn from (default [503])
- * @param methods request methods it applies to (default: all; GET for TRUNCATE and FLIP)
+ * @param methods request methods it applies to (default: all; GET for TRUNCATE, FLIP and STALL)
  * @param path regular expression the request path must match (default {@code ^/v1/.*}: storage requests, not auth)
  * @param minMillis LATENCY only: least added delay
- * @param maxMillis LATENCY only: most added delay
+ * @param maxMillis LATENCY: most added delay; STALL: how long the body stalls
  * @param afterForward DROP only: forward the request first, so a write may have happened
  * @param retryAfterSeconds ERROR only: a {@code Retry-After} header on the injected answer (0: none), as a
  *        rate-limiting registry sends with 429
@@ -38,7 +38,7 @@ record FaultSpec(FaultKind kind, double probability, int burst, List<Integer> st
         burst = Math.max(1, burst);
         statuses = statuses == null || statuses.isEmpty() ? List.of(503) : List.copyOf(statuses);
         methods = methods == null || methods.isEmpty()
-                ? kind == FaultKind.TRUNCATE || kind == FaultKind.FLIP ? List.of("GET") : List.of()
+                ? kind == FaultKind.TRUNCATE || kind == FaultKind.FLIP || kind == FaultKind.STALL ? List.of("GET") : List.of()
                 : methods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
         path = path == null ? "^/v1/.*" : path;
         Pattern.compile(path);

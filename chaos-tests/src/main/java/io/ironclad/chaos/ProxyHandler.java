@@ -42,7 +42,10 @@ final class ProxyHandler implements HttpHandler {
     }
 
     /** Faults decided before forwarding that act on the answer. */
-    private record AfterForward(boolean drop, boolean truncate, boolean flip) {
+    private record AfterForward(boolean drop, boolean truncate, boolean flip, long stallMillis) {
+        AfterForward(boolean drop, boolean truncate, boolean flip) {
+            this(drop, truncate, flip, -1);
+        }
     }
 
     /** Thrown to make the JDK server close the connection without (the rest of) an answer. */
@@ -106,11 +109,15 @@ final class ProxyHandler implements HttpHandler {
                             injections.count("drop");
                             throw new Dropped("drop before forwarding");
                         }
-                        after = new AfterForward(true, after.truncate(), after.flip());
+                        after = new AfterForward(true, after.truncate(), after.flip(), after.stallMillis());
                     }
                 }
-                case TRUNCATE -> after = new AfterForward(after.drop(), after.truncate() || dice.chance(fault.probability()), after.flip());
-                case FLIP -> after = new AfterForward(after.drop(), after.truncate(), after.flip() || dice.chance(fault.probability()));
+                case TRUNCATE -> after = new AfterForward(after.drop(), after.truncate() || dice.chance(fault.probability()), after.flip(),
+                        after.stallMillis());
+                case FLIP -> after = new AfterForward(after.drop(), after.truncate(), after.flip() || dice.chance(fault.probability()),
+                        after.stallMillis());
+                case STALL -> after = dice.chance(fault.probability())
+                        ? new AfterForward(after.drop(), after.truncate(), after.flip(), fault.maxMillis()) : after;
             }
         }
         Optional<SwiftPath> swift = SwiftPath.parse(path);
@@ -223,14 +230,17 @@ final class ProxyHandler implements HttpHandler {
             }
             exchange.sendResponseHeaders(status, length == 0 ? -1 : length < 0 ? 0 : length);
             boolean bodyFault = status / 100 == 2 && length > 0 && exchange.getRequestMethod().equals("GET");
-            long cut = bodyFault && after.truncate() ? dice.below(length) : -1;
+            long cut = bodyFault && (after.truncate() || after.stallMillis() >= 0) ? dice.below(length) : -1;
             long flipAt = bodyFault && after.flip() ? dice.below(length) : -1;
-            copy(in, exchange.getResponseBody(), cut, flipAt);
+            copy(in, exchange.getResponseBody(), cut, flipAt, bodyFault ? after.stallMillis() : -1);
         }
     }
 
-    /** Copies a body; flips the byte at {@code flipAt} and cuts the connection at {@code cut} (each -1 for no). */
-    private void copy(InputStream in, OutputStream out, long cut, long flipAt) throws IOException {
+    /**
+     * Copies a body; flips the byte at {@code flipAt} and cuts the connection at {@code cut} (each
+     * -1 for no), after holding it open silent for {@code stallMillis} (-1: cut at once).
+     */
+    private void copy(InputStream in, OutputStream out, long cut, long flipAt, long stallMillis) throws IOException {
         byte[] buffer = new byte[65536];
         long position = 0;
         for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
@@ -241,6 +251,11 @@ final class ProxyHandler implements HttpHandler {
             if (cut >= 0 && cut < position + n) {
                 out.write(buffer, 0, (int) (cut - position));
                 out.flush();
+                if (stallMillis >= 0) {
+                    injections.count("stall");
+                    stall(stallMillis);
+                    throw new Dropped("stalled at " + cut);
+                }
                 injections.count("truncate");
                 throw new Dropped("truncated at " + cut);
             }
@@ -248,6 +263,16 @@ final class ProxyHandler implements HttpHandler {
             position += n;
         }
         out.close();
+    }
+
+    /** The injected stall itself: the upstream sends nothing for this long. */
+    private static void stall(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Dropped("stall interrupted");
+        }
     }
 
     /** A container listing without the objects created in it within the lag (JSON or plain text). */

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link FaultProxy}. For each upstream failure (5xx burst, 429 with Retry-After, resets, latency
  * past the request timeout, the upstream stopped) the cached image pulls byte-identical with skopeo
  * while an uncached one gets the failure passed on (503/429 with Retry-After, never 404);
- * truncated and corrupted upstream blobs are refused and not cached; an overwritten upstream tag
+ * truncated, corrupted and stalled (past {@code idle-timeout}) upstream blobs are refused and not
+ * cached; an overwritten upstream tag
  * is followed (tag-ttl 0). The staleness period passing is covered with a test clock in the
  * sidecar's PullThroughTest.
  */
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PullThroughFaultsTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
+    private static final long STALL_MILLIS = CLIENT_TIMEOUT.toMillis() * 2;
 
     @TempDir
     Path work;
@@ -65,7 +68,8 @@ class PullThroughFaultsTest {
                     "ironclad.proxy.remote-url", "http://127.0.0.1:" + faultPort,
                     "ironclad.proxy.tag-ttl", "0s",
                     "ironclad.proxy.staleness-period", "1h",
-                    "ironclad.proxy.request-timeout", "2s"));
+                    "ironclad.proxy.request-timeout", "2s",
+                    "ironclad.proxy.idle-timeout", "1s"));
             try (cache) {
                 restartFaults(Scenario.none());
                 cache.start();
@@ -95,11 +99,17 @@ class PullThroughFaultsTest {
                 restartFaults(Scenario.none());
                 assertThat(get(cache.uri(), "/v2/library/other/manifests/v1").statusCode()).isEqualTo(200);
                 String layer = "/v2/library/other/blobs/" + OciLayouts.layerDigest(otherLayout);
-                for (FaultKind bodyFault : List.of(FaultKind.TRUNCATE, FaultKind.FLIP)) {
+                for (FaultKind bodyFault : List.of(FaultKind.TRUNCATE, FaultKind.FLIP, FaultKind.STALL)) {
+                    // a stall outlasts this test's client timeout: only the cache's idle timeout (1 s) answers in time
                     restartFaults(new Scenario(bodyFault.name(), "", 3, null,
-                            List.of(new FaultSpec(bodyFault, 1, 0, null, null, "^/v2/.+/blobs/", 0, 0, false)), null));
-                    HttpResponse<byte[]> refused = get(cache.uri(), layer);
-                    assertThat(refused.statusCode()).as(bodyFault + " upstream body").isEqualTo(503);
+                            List.of(new FaultSpec(bodyFault, 1, 0, null, null, "^/v2/.+/blobs/", 0, STALL_MILLIS, false)), null));
+                    // the cache streams an uncached blob as it arrives, so a bad body ends cut before its last byte
+                    String refused = refusedOrCut(cache.uri(), layer);
+                    assertThat(refused).as(bodyFault + " upstream body").startsWith("cut");
+                    if (bodyFault == FaultKind.STALL) {
+                        assertThat(faults.injected().getOrDefault("stall", 0L)).as("the upstream stalled mid-body").isPositive();
+                        assertThat(refused).as("cut by the cache's idle timeout, not this client's").doesNotContain("HttpTimeoutException");
+                    }
                     stopFaults();
                     assertThat(get(cache.uri(), layer).statusCode()).as("after " + bodyFault + ": nothing was cached").isEqualTo(503);
                 }
@@ -155,8 +165,18 @@ class PullThroughFaultsTest {
         return out;
     }
 
+    /** A blob GET whose upstream body is bad: "cut: ..." when the body ended before its end, else "status N ...". */
+    private static String refusedOrCut(URI base, String path) throws InterruptedException {
+        try {
+            HttpResponse<byte[]> response = get(base, path);
+            return "status " + response.statusCode() + " with " + response.body().length + " bytes";
+        } catch (IOException e) {
+            return "cut: " + e;
+        }
+    }
+
     private static HttpResponse<byte[]> get(URI base, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(CLIENT_TIMEOUT)
                 .header("Accept", "application/vnd.oci.image.manifest.v1+json").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 

@@ -19,10 +19,16 @@ final class ContainerDaemons {
     /** Debian's dockerd as BACKENDS.md runs it, private to one directory, stopped by PID. */
     record Dockerd(Process process, Path dir) implements AutoCloseable {
         static Dockerd start(Path dir) throws Exception {
+            return start(dir, "{}");
+        }
+
+        /** With {@code daemonJson} as its {@code --config-file} (e.g. {@code registry-mirrors}). */
+        static Dockerd start(Path dir, String daemonJson) throws Exception {
             Files.createDirectories(dir);
-            Process process = new ProcessBuilder("dockerd", "--iptables=false", "--ip6tables=false", "--bridge=none",
-                    "--storage-driver=vfs", "--data-root", dir.resolve("root").toString(), "--exec-root", dir.resolve("exec").toString(),
-                    "-H", "unix://" + dir.resolve("docker.sock"), "--pidfile", dir.resolve("docker.pid").toString())
+            Path config = Files.writeString(dir.resolve("daemon.json"), daemonJson);
+            Process process = new ProcessBuilder("dockerd", "--config-file", config.toString(), "--iptables=false", "--ip6tables=false",
+                    "--bridge=none", "--storage-driver=vfs", "--data-root", dir.resolve("root").toString(), "--exec-root",
+                    dir.resolve("exec").toString(), "-H", "unix://" + dir.resolve("docker.sock"), "--pidfile", dir.resolve("docker.pid").toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
             Dockerd dockerd = new Dockerd(process, dir);
             awaitSocket(process, dir.resolve("docker.sock"), dockerd.command("version"));

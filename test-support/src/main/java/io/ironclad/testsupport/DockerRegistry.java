@@ -107,6 +107,18 @@ public final class DockerRegistry implements AutoCloseable {
      * {@code storage}, with manifest deletes enabled.
      */
     public static DockerRegistry start(Storage storage, Path workDir) throws IOException {
+        return start(storage, workDir, "");
+    }
+
+    /**
+     * As {@link #start(Storage, Path)}, in distribution's proxy mode ({@code proxy.remoteurl}): a
+     * pull-through cache of {@code remoteUrl} on {@code storage}, which refuses pushes.
+     */
+    public static DockerRegistry startProxy(Storage storage, Path workDir, URI remoteUrl) throws IOException {
+        return start(storage, workDir, "proxy:\n  remoteurl: " + remoteUrl + "\n");
+    }
+
+    private static DockerRegistry start(Storage storage, Path workDir, String extra) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -125,8 +137,8 @@ public final class DockerRegistry implements AutoCloseable {
                 http:
                   addr: 127.0.0.1:%d
                   secret: ironclad-tests
-                """.formatted(storage.yaml().stripTrailing().stripIndent().lines().map(line -> "  " + line)
-                        .collect(java.util.stream.Collectors.joining("\n")), port));
+                %s""".formatted(storage.yaml().stripTrailing().stripIndent().lines().map(line -> "  " + line)
+                        .collect(java.util.stream.Collectors.joining("\n")), port, extra));
         Path log = workDir.resolve("registry-" + port + ".log");
         ProcessBuilder builder = new ProcessBuilder("docker-registry", "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());

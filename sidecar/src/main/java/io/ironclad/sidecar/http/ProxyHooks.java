@@ -3,10 +3,12 @@ package io.ironclad.sidecar.http;
 import io.ironclad.sidecar.registry.ErrorCode;
 import io.ironclad.sidecar.registry.RegistryException;
 import io.ironclad.driver.Digest;
+import io.ironclad.sidecar.proxy.LiveBlob;
 import io.ironclad.sidecar.proxy.PullThrough;
 import io.ironclad.sidecar.proxy.UpstreamUnavailableException;
 import jakarta.inject.Singleton;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where the controller calls the pull-through cache ({@link PullThrough}): before a read of a
@@ -30,6 +32,15 @@ final class ProxyHooks {
         guard(() -> pullThrough.beforeBlob(blob.name(), blob.digest()));
     }
 
+    /** An uncached blob of a cached repository as it arrives from the upstream; empty when the store answers. */
+    Optional<LiveBlob> liveBlob(RegistryPath.Blob blob) {
+        try {
+            return pullThrough.liveBlob(blob.name(), blob.digest());
+        } catch (UpstreamUnavailableException e) {
+            throw refusal(e);
+        }
+    }
+
     /** A cached repository takes no pushes or deletes: its content is the upstream's. */
     void refuseWrite(String repository) {
         pullThrough.upstreamOf(repository).ifPresent(upstream -> {
@@ -42,8 +53,12 @@ final class ProxyHooks {
         try {
             step.run();
         } catch (UpstreamUnavailableException e) {
-            throw new RegistryException(e.tooManyRequests() ? ErrorCode.TOO_MANY_REQUESTS : ErrorCode.UNAVAILABLE, e.getMessage(),
-                    Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+            throw refusal(e);
         }
+    }
+
+    private static RegistryException refusal(UpstreamUnavailableException e) {
+        return new RegistryException(e.tooManyRequests() ? ErrorCode.TOO_MANY_REQUESTS : ErrorCode.UNAVAILABLE, e.getMessage(),
+                Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
     }
 }

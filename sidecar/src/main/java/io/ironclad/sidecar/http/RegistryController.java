@@ -26,6 +26,7 @@ import io.ironclad.sidecar.auth.Scope;
 import io.ironclad.sidecar.notifications.Action;
 import io.ironclad.sidecar.notifications.Notifications;
 import io.ironclad.sidecar.notifications.Target;
+import io.ironclad.sidecar.proxy.LiveBlob;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -307,6 +308,16 @@ public final class RegistryController {
     // ------------------------------------------------------------------ responses
 
     private HttpResponse<?> getBlob(RegistryPath.Blob blob, HttpRequest<?> request) throws StorageException {
+        if (request.getHeaders().get("Range") == null) {
+            // an uncached blob of a pull-through cache streams as it arrives (its last byte once verified)
+            Optional<LiveBlob> live = proxy.liveBlob(blob);
+            if (live.isPresent()) {
+                notifications.record(request, Action.PULL, Target.blob(blob.name(), blob.digest(), live.get().size()));
+                return HttpResponse.ok(new BlobBody(live.get().body(), live.get().size())).contentType(MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                        .header("Docker-Content-Digest", blob.digest().toString()).header("ETag", EntityTags.of(blob.digest()))
+                        .header("Cache-Control", IMMUTABLE).header("Accept-Ranges", "bytes");
+            }
+        }
         proxy.beforeBlob(blob);
         BlobRow row = registry.blob(blob.name(), blob.digest());
         if (notModified(request, row.digest())) {

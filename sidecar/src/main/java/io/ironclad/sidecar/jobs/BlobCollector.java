@@ -9,6 +9,7 @@ import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.coordination.Coordination.DigestLock;
 import io.ironclad.sidecar.coordination.Coordination.Job;
 import io.ironclad.sidecar.lifecycle.ReachabilityCollector;
+import io.ironclad.sidecar.proxy.CacheEviction;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -42,9 +43,12 @@ public final class BlobCollector {
     private final Duration grace;
     /** A push takes seconds to minutes; an intent (or orphan claim) this old belongs to a process that died. */
     private final Duration staleIntent;
+    private final CacheEviction eviction;
 
     BlobCollector(Metadata metadata, ConsistentStore store, Coordination coordination, OrphanCollector orphans,
-            ReachabilityCollector reachability, @Value("${ironclad.gc.grace-period:24h}") Duration grace, @Value("${ironclad.gc.intent-expiry:1h}") Duration staleIntent) {
+            ReachabilityCollector reachability, CacheEviction eviction, @Value("${ironclad.gc.grace-period:24h}") Duration grace,
+            @Value("${ironclad.gc.intent-expiry:1h}") Duration staleIntent) {
+        this.eviction = eviction;
         this.staleIntent = staleIntent;
         this.orphans = orphans;
         this.reachability = reachability;
@@ -64,6 +68,7 @@ public final class BlobCollector {
 
     /** {@link #collect()} with another grace period: an operator's {@code gc --grace-period} run on the server. */
     public int collect(Duration grace) {
+        int evicted = eviction.evictOverBound(); // what eviction drops, the reachability pass unlinks in the same run
         ReachabilityCollector.Result marked = reachability.collect();
         Instant now = Instant.now();
         int stale = metadata.deleteBlobWritesBefore(now.minus(staleIntent));
@@ -97,7 +102,7 @@ public final class BlobCollector {
         if (deleted > 0 || locked > 0) {
             LOG.info("collected {} unreferenced blobs older than {}; {} left for later (digest lock not granted)", deleted, grace, locked);
         }
-        return deleted + collectOrphans(now, grace) + marked.linksRemoved() + marked.manifestsDeleted();
+        return deleted + collectOrphans(now, grace) + marked.linksRemoved() + marked.manifestsDeleted() + evicted;
     }
 
     private int collectOrphans(Instant now, Duration grace) {

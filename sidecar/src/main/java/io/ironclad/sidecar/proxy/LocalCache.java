@@ -45,6 +45,9 @@ public interface LocalCache {
 
     void deleteTag(String repository, String tag);
 
+    /** Deletes the cached manifest {@code digest} of {@code repository} and the tags naming it (size-bound eviction). */
+    void evictManifest(String repository, Digest digest);
+
     /** Holds {@code digest} against other writers, on every replica: one upstream fetch at a time. */
     Lock lockForWrite(Digest digest);
 }

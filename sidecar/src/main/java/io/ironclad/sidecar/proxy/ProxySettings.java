@@ -18,19 +18,25 @@ import java.time.Duration;
  * @param serveDeletedTags whether a tag the upstream answers 404 for is still served (within the staleness period)
  * @param connectTimeout upstream connection timeout
  * @param requestTimeout time until the upstream's response headers
+ * @param maxBytes the cache size bound: least recently used cached images are evicted by the collector past it (0: none)
+ * @param idleTimeout longest wait for the next byte of an upstream body (0: none); a stalled body fails and is not cached
  */
 @ConfigurationProperties("ironclad.proxy")
 public record ProxySettings(@Nullable String remoteUrl, @Nullable String username, @Nullable String password,
         @Nullable String caFile, boolean insecure, Duration tagTtl, Duration stalenessPeriod, boolean serveDeletedTags,
-        Duration connectTimeout, Duration requestTimeout) {
+        Duration connectTimeout, Duration requestTimeout, Duration idleTimeout, long maxBytes) {
 
     public ProxySettings {
         requireNonNull(tagTtl, "ironclad.proxy.tag-ttl is null");
         requireNonNull(stalenessPeriod, "ironclad.proxy.staleness-period is null");
         requireNonNull(connectTimeout, "ironclad.proxy.connect-timeout is null");
         requireNonNull(requestTimeout, "ironclad.proxy.request-timeout is null");
-        if (tagTtl.isNegative() || stalenessPeriod.isNegative()) {
-            throw new IllegalArgumentException("ironclad.proxy.tag-ttl and staleness-period must not be negative");
+        requireNonNull(idleTimeout, "ironclad.proxy.idle-timeout is null");
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("ironclad.proxy.max-bytes must not be negative");
+        }
+        if (tagTtl.isNegative() || stalenessPeriod.isNegative() || idleTimeout.isNegative()) {
+            throw new IllegalArgumentException("ironclad.proxy.tag-ttl, staleness-period and idle-timeout must not be negative");
         }
     }
 

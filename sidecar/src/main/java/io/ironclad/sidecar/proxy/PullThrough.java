@@ -1,8 +1,11 @@
 package io.ironclad.sidecar.proxy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ironclad.driver.Digest;
 import io.ironclad.sidecar.proxy.TagStates.TagState;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,16 +28,21 @@ public final class PullThrough {
     private final ProxySettings settings;
     private final ProxyMetrics metrics;
     private final BlobFetcher blobs;
+    private final CachedImages images;
+    private final ObjectMapper json;
     private final Clock clock;
 
-    PullThrough(Upstreams upstreams, LocalCache local, TagStates tags, ProxySettings settings, ProxyMetrics metrics, ProxyClock clock) {
+    PullThrough(Upstreams upstreams, LocalCache local, TagStates tags, CachedImages images, ProxySettings settings, ProxyMetrics metrics,
+            ProxyClock clock, ObjectMapper json, @Value("${ironclad.data-dir:./data}") String dataDir) {
+        this.images = images;
+        this.json = json;
         this.upstreams = upstreams;
         this.local = local;
         this.tags = tags;
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock.clock();
-        this.blobs = new BlobFetcher(local, metrics);
+        this.blobs = new BlobFetcher(local, metrics, Path.of(dataDir).resolve("proxy-spool"));
     }
 
     /** The upstream {@code repository} caches, if it is a cached repository (pushes to it are refused). */
@@ -56,12 +64,14 @@ public final class PullThrough {
                 return; // names no manifest: the registry answers 404 MANIFEST_UNKNOWN
             }
             manifestByDigest(repository, digest, route.get());
+            images.used(repository, digest, clock.instant());
         } else {
             tag(repository, reference, route.get());
+            local.tag(repository, reference).ifPresent(digest -> images.used(repository, digest, clock.instant()));
         }
     }
 
-    /** Prepares a blob read: fetches the blob once if it is not cached. */
+    /** Prepares a blob read: fetches the blob once if it is not cached, and returns when it is stored. */
     public void beforeBlob(String repository, Digest digest) {
         Optional<Upstreams.Route> route = upstreams.route(repository);
         if (route.isEmpty() || local.hasBlob(repository, digest) || local.linkIfStored(repository, digest)) {
@@ -69,9 +79,25 @@ public final class PullThrough {
         }
         try {
             blobs.fetch(repository, digest, route.get());
-            metrics.succeeded(route.get().upstream().name());
         } catch (UpstreamFailure f) {
-            metrics.failed(f, repository + "@" + digest);
+            throw unavailable(f, repository + "@" + digest + " is not cached");
+        }
+    }
+
+    /**
+     * A blob read that need not wait for the fetch: an uncached blob of a cached repository as it
+     * arrives from the upstream ({@link LiveBlob}), shared by every request waiting on the one fetch.
+     * Empty when the registry's store answers (cached, local repository, stored meanwhile, or absent
+     * upstream).
+     */
+    public Optional<LiveBlob> liveBlob(String repository, Digest digest) {
+        Optional<Upstreams.Route> route = upstreams.route(repository);
+        if (route.isEmpty() || local.hasBlob(repository, digest) || local.linkIfStored(repository, digest)) {
+            return Optional.empty();
+        }
+        try {
+            return blobs.stream(repository, digest, route.get());
+        } catch (UpstreamFailure f) {
             throw unavailable(f, repository + "@" + digest + " is not cached");
         }
     }
@@ -97,6 +123,7 @@ public final class PullThrough {
         }
         metrics.received(route.upstream().name(), fetched.get().body().length);
         local.storeManifest(repository, digest, fetched.get().mediaType(), fetched.get().body());
+        images.stored(repository, digest, ImageBytes.of(json, fetched.get().body()), clock.instant());
         return true;
     }
 

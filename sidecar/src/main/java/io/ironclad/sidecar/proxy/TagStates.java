@@ -68,6 +68,11 @@ final class TagStates {
         }
     }
 
+    /** Forgets every cached tag of {@code repository} that names {@code digest} (the image was evicted). */
+    void deleteNaming(String repository, Digest digest) {
+        update("DELETE FROM proxy_tags WHERE repository = ? AND digest = ?", repository, digest.toString());
+    }
+
     void delete(String repository, String tag) {
         update("DELETE FROM proxy_tags WHERE repository = ? AND name = ?", repository, tag);
     }

@@ -53,12 +53,14 @@ final class UpstreamClient {
     private final HttpClient http;
     private final UpstreamAuth auth;
     private final Duration timeout;
+    private final Duration idleTimeout;
 
     UpstreamClient(UpstreamSettings settings, ProxySettings proxy, ObjectMapper json, Clock clock) {
         this.settings = settings;
         String url = settings.remoteUrl().endsWith("/") ? settings.remoteUrl() : settings.remoteUrl() + "/";
         this.base = URI.create(url);
         this.timeout = proxy.requestTimeout();
+        this.idleTimeout = proxy.idleTimeout();
         this.http = HttpClient.newBuilder().connectTimeout(proxy.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER)
                 .sslContext(UpstreamTls.context(settings)).build();
         this.auth = new UpstreamAuth(settings, http, json, clock, timeout);
@@ -116,7 +118,10 @@ final class UpstreamClient {
         return Optional.of(new FetchedManifest(actual, mediaType, body));
     }
 
-    /** Opens blob {@code digest}; empty on 404. Its size is the upstream's Content-Length, which it must send. */
+    /**
+     * Opens blob {@code digest}; empty on 404. Its size is the upstream's Content-Length, which it
+     * must send; a read that waits longer than {@code idle-timeout} fails as a {@code TIMEOUT}.
+     */
     Optional<BlobStream> openBlob(String repository, Digest digest) throws UpstreamFailure {
         HttpResponse<InputStream> response = send(repository, request(repository, "blobs/" + digest).GET());
         if (response.statusCode() == 404) {
@@ -129,7 +134,7 @@ final class UpstreamClient {
             close(response);
             throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL, name(), "blob " + digest + " without Content-Length");
         }
-        return Optional.of(new BlobStream(length.getAsLong(), response.body()));
+        return Optional.of(new BlobStream(length.getAsLong(), IdleTimeoutInputStream.of(response.body(), idleTimeout, "blob " + digest)));
     }
 
     /** Whether the upstream answers its API root now (any answer counts as reachable). */
@@ -245,7 +250,7 @@ final class UpstreamClient {
     }
 
     private byte[] readBounded(HttpResponse<InputStream> response) throws UpstreamFailure {
-        try (InputStream in = response.body()) {
+        try (InputStream in = IdleTimeoutInputStream.of(response.body(), idleTimeout, "a manifest")) {
             byte[] body = in.readNBytes(MANIFEST_LIMIT + 1);
             if (body.length > MANIFEST_LIMIT) {
                 throw new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL, name(), "manifest larger than " + MANIFEST_LIMIT + " bytes");

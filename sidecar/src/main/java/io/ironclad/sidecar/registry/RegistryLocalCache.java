@@ -100,6 +100,11 @@ final class RegistryLocalCache implements LocalCache {
     }
 
     @Override
+    public void evictManifest(String repository, Digest digest) {
+        metadata.deleteManifest(repository, digest);
+    }
+
+    @Override
     public Lock lockForWrite(Digest digest) {
         Coordination.DigestLock lock = coordination.lockForWrite(digest);
         return lock::close;
