@@ -2,7 +2,7 @@ package io.ironclad.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ironclad.tck.DockerRegistry;
+import io.ironclad.testsupport.DockerRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.ironclad.tck.Await;
-import io.ironclad.tck.DockerRegistry;
-import io.ironclad.tck.OpsService;
+import io.ironclad.testsupport.Await;
+import io.ironclad.testsupport.DockerRegistry;
+import io.ironclad.testsupport.OpsService;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
