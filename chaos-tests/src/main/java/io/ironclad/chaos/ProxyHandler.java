@@ -1,9 +1,9 @@
 package io.ironclad.chaos;
 
-import io.ironclad.driver.PathEncoding;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.ironclad.driver.PathEncoding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -5,11 +5,11 @@ import static io.ironclad.swift.SwiftReplicaFaultTest.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ironclad.driver.PathEncoding;
 import io.ironclad.driver.ObjectAlreadyExistsException;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectNotFoundException;
 import io.ironclad.driver.ObjectWriter;
+import io.ironclad.driver.PathEncoding;
 import io.ironclad.driver.Payload;
 import io.ironclad.driver.PutOptions;
 import io.ironclad.driver.ReadOptions;
