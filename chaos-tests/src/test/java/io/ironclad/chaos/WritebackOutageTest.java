@@ -31,8 +31,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -57,7 +55,6 @@ class WritebackOutageTest {
 
     private static final List<String> OBJECT_SERVERS = List.of("object-1", "object-2", "object-3", "object-4");
     private static final Duration FLUSH_DEADLINE = Duration.ofSeconds(120);
-    private static final Pattern PENDING = Pattern.compile("(?m)^ironclad_writeback_pending_count(?:\\{[^}]*})? ([0-9.eE+-]+)$");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -108,7 +105,8 @@ class WritebackOutageTest {
                 assertThat(finish(ownerPort, rest, patchedDuring)).as("upload continued during the outage").isEqualTo(201);
                 assertThat(finish(ownerPort, finish, completedDuring)).as("upload completed during the outage").isEqualTo(201);
                 // the gauges follow the flush rounds (every 250 ms here)
-                Await.until("every pushed blob pending on the owner", Duration.ofSeconds(10), () -> pending(owner.uri()) == blobs.size() + 2);
+                Await.until("every pushed blob pending on the owner", Duration.ofSeconds(10),
+                        () -> WritebackGauge.pending(owner.uri()) == blobs.size() + 2);
 
                 Path back = work.resolve("back");
                 skopeo("copy", "--src-tls-verify=false", "--dest-oci-accept-uncompressed-layers", "docker://" + image, "oci:" + back + ":v1");
@@ -119,7 +117,8 @@ class WritebackOutageTest {
                 blobs.add(patchedDuring);
                 blobs.add(completedDuring);
                 pushWithDocker(dockerd, ownerPort, other.uri());
-                Await.until("the docker push pending too", Duration.ofSeconds(10), () -> pending(owner.uri()) == blobs.size() + dockerBlobs.size());
+                Await.until("the docker push pending too", Duration.ofSeconds(10),
+                        () -> WritebackGauge.pending(owner.uri()) == blobs.size() + dockerBlobs.size());
 
                 owner.kill();
                 HttpResponse<byte[]> ownerGone = get(other.uri(), blobs.get(0));
@@ -127,14 +126,14 @@ class WritebackOutageTest {
                 assertThat(ownerGone.headers().firstValue("Retry-After")).isPresent();
                 owner.start();
                 Await.until("the restarted owner lists every pending blob again (nothing acknowledged lost)", Duration.ofSeconds(10),
-                        () -> pending(owner.uri()) == blobs.size() + dockerBlobs.size());
+                        () -> WritebackGauge.pending(owner.uri()) == blobs.size() + dockerBlobs.size());
                 assertThat(get(other.uri(), blobs.get(0)).body()).isEqualTo(blobs.get(0));
             } finally {
                 recovering = System.nanoTime();
                 OBJECT_SERVERS.forEach(server -> swift.control("start-server", swiftDir, server));
             }
             Duration serversUp = Duration.ofNanos(System.nanoTime() - recovering);
-            int polls = Await.until("every pending blob flushed", FLUSH_DEADLINE, () -> pending(owner.uri()) == 0);
+            int polls = Await.until("every pending blob flushed", FLUSH_DEADLINE, () -> WritebackGauge.pending(owner.uri()) == 0);
             Duration flushed = Duration.ofNanos(System.nanoTime() - recovering);
             System.out.printf("write-back: object servers restarted in %d ms; all %d pending blobs flushed %d ms after the first restart"
                     + " (%d polls after the last)%n", serversUp.toMillis(), blobs.size() + dockerBlobs.size(), flushed.toMillis(), polls);
@@ -227,21 +226,6 @@ class WritebackOutageTest {
         settings.put("ironclad.data-dir", dataDir.toString());
         settings.put("ironclad.writeback.advertise-url", "http://127.0.0.1:" + port);
         return settings;
-    }
-
-    private long pending(URI sidecar) {
-        try {
-            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(sidecar.resolve("/prometheus")).header("Accept", "text/plain").build(),
-                    HttpResponse.BodyHandlers.ofString());
-            Matcher m = PENDING.matcher(scrape.body());
-            assertThat(m.find()).as("ironclad_writeback_pending_count in %s", scrape.body().length()).isTrue();
-            return (long) Double.parseDouble(m.group(1));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private HttpResponse<byte[]> get(URI sidecar, byte[] blob) throws Exception {
