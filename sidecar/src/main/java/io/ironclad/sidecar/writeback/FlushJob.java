@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * through the registry's normal write path ({@link FlushTarget}), then drops the row and the
  * local copy, in that order: a crash in between only repeats a content-addressed put. A failed
  * flush waits {@code initial-backoff}, doubled per failure up to {@code max-backoff}; a round
- * ends at its first failure that says the store is still down, so an outage costs one timeout per
- * round, not one per blob, and while the circuit breaker holds the store down no round tries at
- * all (nor backs off), so everything is due the moment the breaker closes. Runs on every replica with write-back on (each flushes what it owns),
+ * starts no more flushes after its first failure that says the store is still down, so an outage
+ * costs at most {@code flush-concurrency} timeouts per round, not one per blob, and while the
+ * circuit breaker holds the store down no round tries at all (nor backs off), so everything is
+ * due the moment the breaker closes. Runs on every replica with write-back on (each flushes what it owns),
  * and from startup, so a restarted replica resumes where it stopped. A round stores up to
  * {@code flush-concurrency} blobs at once: after an outage the flush is bound by the store's
  * latency per blob, not by its bandwidth.
