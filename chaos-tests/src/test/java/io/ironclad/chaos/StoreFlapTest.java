@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
  * puts), serve no corrupt blob, and have nothing pending a bounded time after the store is back;
  * the time from the last restart to nothing pending is printed as the flush latency after
  * recovery. Pulls of blobs already in the store fail while it is down (nothing else holds them):
- * they are printed, not asserted. The peer's figures are printed, not asserted. Took 98 s on
- * 2 cores at load average 21, most of it the object servers starting (~3 s each when idle).
+ * they are printed, not asserted. The peer's figures are printed, not asserted. Took 98-169 s
+ * on 2 cores at load average 21-26, most of it the object servers starting (20-40 s per whole-tier
+ * start under that load, ~3 s idle); the workloads take ~45 s of it.
  *
  * <p>Stops and starts the object servers of the Swift it is given: run it on a Swift of its own
  * ({@code IRONCLAD_SWIFT_PORT_OFFSET}) when others use the shared one.
