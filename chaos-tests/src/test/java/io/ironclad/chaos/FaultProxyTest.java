@@ -3,7 +3,7 @@ package io.ironclad.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ironclad.tck.Await;
+import io.ironclad.testsupport.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
