@@ -3,13 +3,16 @@ package io.ironclad.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ironclad.testsupport.Await;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,6 +70,21 @@ class FaultProxyTest {
         put(OBJECT, BODY);
         assertThatThrownBy(() -> get(OBJECT)).isInstanceOf(IOException.class);
         assertThat(proxy.injected()).containsEntry("truncate", 1L);
+    }
+
+    @Test
+    void stallsABodyWithTheConnectionOpenUntilItsTimeIsUp() throws Exception {
+        start(scenario(null, new FaultSpec(FaultKind.STALL, 1, 0, null, null, null, 0, 600_000, false)));
+        put(OBJECT, BODY);
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(proxy.uri().resolve(OBJECT)).GET().build(),
+                BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        try (InputStream body = response.body()) {
+            Await.until("the proxy stalls the body", Duration.ofSeconds(30), () -> proxy.injected().containsKey("stall"));
+            proxy.close(); // ends the stall: the connection closes with the body incomplete
+            proxy = null;
+            assertThatThrownBy(body::readAllBytes).isInstanceOf(IOException.class);
+        }
     }
 
     @Test

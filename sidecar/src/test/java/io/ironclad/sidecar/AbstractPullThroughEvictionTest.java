@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * least recently used one (a pull a minute later made another the most recent), and its blobs
  * are collected; the other two still pull with the upstream stopped, the evicted one does not
  * (it was not cached any more: 503, not a wrong answer). A local repository's image, larger than
- * the whole bound, is never evicted.
+ * the whole bound, is never evicted. Run on H2 and PostgreSQL (the cache's database).
  */
-class PullThroughEvictionTest {
+abstract class AbstractPullThroughEvictionTest {
 
     private static final int LAYER = 100_000;
 
@@ -34,6 +34,9 @@ class PullThroughEvictionTest {
 
     private final MovableClock clock = new MovableClock();
 
+    /** The cache's database. */
+    abstract String jdbcUrl();
+
     @Test
     void evictsTheLeastRecentlyUsedCachedImageAndNeverALocalOne() {
         Sidecar upstream = new Sidecar("jdbc:h2:mem:evict-up-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", InMemoryDrivers.create(),
@@ -41,7 +44,7 @@ class PullThroughEvictionTest {
         byte[][] a = push(upstream, "library/a");
         byte[][] b = push(upstream, "library/b");
         byte[][] c = push(upstream, "library/c");
-        try (Sidecar cache = new Sidecar("jdbc:h2:mem:evict-cache-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", InMemoryDrivers.create(),
+        try (Sidecar cache = new Sidecar(jdbcUrl(), InMemoryDrivers.create(),
                 dir.resolve("cache"), Map.of("ironclad.proxy.upstreams.hub.remote-url", upstream.uri("").toString(),
                         "ironclad.proxy.tag-ttl", "1h", "ironclad.proxy.max-bytes", Long.toString(LAYER * 5 / 2),
                         "ironclad.gc.grace-period", "0s"), new ProxyClock(clock))) {
