@@ -82,7 +82,8 @@ class Server:
         assert code == 202, code
         url = location(head, self.base)
         sep = "&" if "?" in url else "?"
-        secs, code, _ = curl("-X", "PUT", "-H", "Content-Type: application/octet-stream", "--data-binary", "@" + path,
+        # -T streams the file (--data-binary would read it whole into curl's memory first); no 100-continue round trip
+        secs, code, _ = curl("-X", "PUT", "-H", "Content-Type: application/octet-stream", "-H", "Expect:", "-T", path,
                              f"{url}{sep}digest={digest}")
         assert code == 201, f"{self.name} monolithic PUT answered {code}"
         return secs
@@ -102,7 +103,7 @@ class Server:
                 subprocess.run(["dd", f"if={path}", f"of={part}", "bs=1M", f"skip={offset}", f"count={n}",
                                 "iflag=skip_bytes,count_bytes", "status=none"], check=True)
                 _, code, head = curl("-X", "PATCH", "-H", "Content-Type: application/octet-stream",
-                                     "-H", f"Content-Range: {offset}-{offset + n - 1}", "--data-binary", "@" + part, url)
+                                     "-H", f"Content-Range: {offset}-{offset + n - 1}", "-H", "Expect:", "-T", part, url)
                 assert code == 202, f"{self.name} PATCH answered {code}"
                 url = location(head, self.base)
                 offset += n
@@ -267,53 +268,63 @@ class HeapSampler(threading.Thread):
             self.stopped.wait(0.2)
 
 
-def parallel(servers, work, n, mib):
-    """N parallel monolithic pushes of different blobs, then N parallel GETs of them; aggregate MiB/s per server."""
+def parallel(servers, work, n, mib, rounds=2):
+    """N parallel monolithic pushes of different blobs, then N parallel sha256-checked GETs of them, per server;
+    repeated in alternating server order (A B C, C B A, ...); aggregate MiB/s as the median over the rounds."""
     blobs = []
     for i in range(n):
         path = os.path.join(work, f"par-{i}")
         with open(path, "wb") as f:
             f.write(os.urandom(mib << 20))
         blobs.append((path, "sha256:" + hashlib.sha256(open(path, "rb").read()).hexdigest()))
-    rows = {}
-    for s in servers:
-        sampler = HeapSampler(s.proc.pid) if s.name != "registry" else None
-        if sampler:
-            sampler.start()
-        failures = []
+    pushes, pulls = collections.defaultdict(list), collections.defaultdict(list)
+    failed, heap = collections.Counter(), collections.defaultdict(float)
+    for rnd in range(rounds):
+        for s in (servers if rnd % 2 == 0 else list(reversed(servers))):
+            sampler = HeapSampler(s.proc.pid) if s.name != "registry" else None
+            if sampler:
+                sampler.start()
+            failures = []
 
-        def run(fn):
-            threads = [threading.Thread(target=lambda i=i: guarded(fn, i)) for i in range(n)]
-            start = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            return time.perf_counter() - start
+            def guarded(fn, i):
+                try:
+                    fn(i)
+                except Exception as e:  # counted, not fatal: the row says how many failed
+                    failures.append(f"{i}: {e}")
 
-        def guarded(fn, i):
-            try:
-                fn(i)
-            except Exception as e:  # counted, not fatal: the row says how many failed
-                failures.append(f"{i}: {e}")
+            def run(fn):
+                threads = [threading.Thread(target=guarded, args=(fn, i)) for i in range(n)]
+                start = time.perf_counter()
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                return time.perf_counter() - start
 
-        push = run(lambda i: s.push_monolithic(f"bench/par{i}", blobs[i][0], blobs[i][1]))
-        pull = run(lambda i: s.get_checked(f"bench/par{i}", blobs[i][1]))
-        if sampler:
-            sampler.stopped.set()
-            sampler.join()
-        rows[s.name] = (n * mib / push, n * mib / pull, len(failures), sampler.max_mib if sampler else None)
-        for f in failures[:3]:
-            log(f"{s.name} parallel failure {f}")
+            repo = lambda i: f"bench/par{rnd}-{i}"
+            pushes[s.name].append(n * mib / run(lambda i: s.push_monolithic(repo(i), blobs[i][0], blobs[i][1])))
+            pulls[s.name].append(n * mib / run(lambda i: s.get_checked(repo(i), blobs[i][1])))
+            if sampler:
+                sampler.stopped.set()
+                sampler.join()
+                heap[s.name] = max(heap[s.name], sampler.max_mib)
+            failed[s.name] += len(failures)
+            for f in failures[:3]:
+                log(f"{s.name} parallel failure {f}")
+            log(f"parallel round {rnd + 1} {s.name}: push {pushes[s.name][-1]:.0f} MiB/s, pull {pulls[s.name][-1]:.0f} MiB/s")
     for path, _ in blobs:
         os.unlink(path)
-    print(f"\n{n} parallel pushes, then {n} parallel sha256-checked pulls, of different {mib} MiB blobs; aggregate MiB/s")
+    print(f"\n{n} parallel pushes, then {n} parallel sha256-checked pulls, of different {mib} MiB blobs, {rounds} rounds "
+          f"in alternating order; aggregate MiB/s, median (min-max); load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("| | push MiB/s | pull MiB/s | failed | max heap used (MiB) | push / registry | pull / registry |")
     print("|---|---|---|---|---|---|---|")
-    reg = rows["registry"]
-    for name, (push, pull, failed, heap) in rows.items():
-        print(f"| {name} | {push:.0f} | {pull:.0f} | {failed} | {'-' if heap is None else f'{heap:.0f}'} "
-              f"| {push / reg[0]:.2f} × | {pull / reg[1]:.2f} × |")
+    med = statistics.median
+    for s in servers:
+        name = s.name
+        print(f"| {name} | {med(pushes[name]):.0f} ({min(pushes[name]):.0f}-{max(pushes[name]):.0f}) "
+              f"| {med(pulls[name]):.0f} ({min(pulls[name]):.0f}-{max(pulls[name]):.0f}) | {failed[name]} "
+              f"| {f'{heap[name]:.0f}' if name in heap else '-'} | {med(pushes[name]) / med(pushes['registry']):.2f} × "
+              f"| {med(pulls[name]) / med(pulls['registry']):.2f} × |")
 
 
 def small_latency(servers, work, requests):
@@ -396,6 +407,8 @@ def main():
     ap.add_argument("--backend", default="fs", choices=["fs", "swift", "rgw"])
     ap.add_argument("--parallel", type=int, default=0, help="also push and pull this many blobs at once")
     ap.add_argument("--parallel-mib", type=int, default=64)
+    ap.add_argument("--parallel-rounds", type=int, default=2)
+    ap.add_argument("--port-base", type=int, default=5200, help="docker-registry's port; the sidecars take the next ones")
     ap.add_argument("--mib", type=int, default=256)
     ap.add_argument("--chunk-mib", type=int, default=32)
     ap.add_argument("--rounds", type=int, default=4)
@@ -415,8 +428,8 @@ def main():
     try:
         for i, (name, jar) in enumerate(jars):
             opts = [o.split("=", 1)[1] for o in a.opt if o.split("=", 1)[0] == name]
-            servers.append(start_sidecar(name, jar, 5201 + i, work, a.backend, a.heap, a.jfr, opts))
-        servers.append(start_registry(5200, work, a.backend))
+            servers.append(start_sidecar(name, jar, a.port_base + 1 + i, work, a.backend, a.heap, a.jfr, opts))
+        servers.append(start_registry(a.port_base, work, a.backend))
         raw = {"swift": RawSwift, "rgw": lambda: RawS3().bucket(f"bench-raw-{int(time.time())}")}.get(a.backend, lambda: None)()
         results = collections.defaultdict(lambda: collections.defaultdict(list))
         size = a.mib << 20
@@ -480,7 +493,7 @@ def main():
         if a.latency:
             small_latency(servers, work, a.latency)
         if a.parallel:
-            parallel(servers, work, a.parallel, a.parallel_mib)
+            parallel(servers, work, a.parallel, a.parallel_mib, a.parallel_rounds)
     finally:
         for s in servers:
             s.proc.send_signal(signal.SIGTERM)
