@@ -394,6 +394,24 @@ def hot_frames(jfr_file, top=12):
     return [(f, n, 100.0 * n / total) for f, n in frames.most_common(top)], total
 
 
+def one_round(s, r, rnd, blob, digest, a):
+    """One server's share of a round: monolithic push, first GET, hits, checked GET, chunked push."""
+    repo = f"bench/r{rnd}"
+    r["monolithic upload"].append(s.push_monolithic(repo, blob, digest))
+    r["first GET"].append(s.get(repo, digest))
+    for _ in range(a.hits):
+        r["repeat GET (cache / verified file)"].append(s.get(repo, digest))
+    s.get_checked(repo, digest)
+    if not a.no_chunked:
+        chunked = blob + ".c"
+        with open(blob, "rb") as src, open(chunked, "wb") as dst:  # other content: a second digest
+            dst.write(src.read()[::-1])
+        cd = "sha256:" + hashlib.sha256(open(chunked, "rb").read()).hexdigest()
+        r[f"chunked upload ({a.chunk_mib} MiB PATCHes)"].append(s.push_chunked(repo, chunked, cd, a.chunk_mib << 20))
+        os.unlink(chunked)
+    log(f"round {rnd + 1} {s.name}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in r.items()))
+
+
 def fmt(values):
     if not values:
         return "-"
@@ -453,21 +471,11 @@ def main():
             digest = "sha256:" + h.hexdigest()
             order = servers if rnd % 2 == 0 else list(reversed(servers))
             for s in order:
-                r = results[s.name]
-                repo = f"bench/r{rnd}"
-                r["monolithic upload"].append(s.push_monolithic(repo, blob, digest))
-                r["first GET"].append(s.get(repo, digest))
-                for _ in range(a.hits):
-                    r["repeat GET (cache / verified file)"].append(s.get(repo, digest))
-                s.get_checked(repo, digest)
-                if not a.no_chunked:
-                    chunked = blob + ".c"
-                    with open(blob, "rb") as src, open(chunked, "wb") as dst:  # other content: a second digest
-                        dst.write(src.read()[::-1])
-                    cd = "sha256:" + hashlib.sha256(open(chunked, "rb").read()).hexdigest()
-                    r[f"chunked upload ({a.chunk_mib} MiB PATCHes)"].append(s.push_chunked(repo, chunked, cd, a.chunk_mib << 20))
-                    os.unlink(chunked)
-                log(f"round {rnd + 1} {s.name}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in r.items()))
+                try:
+                    one_round(s, results[s.name], rnd, blob, digest, a)
+                except (AssertionError, subprocess.CalledProcessError) as e:  # counted; the other servers go on
+                    results[s.name]["failed rounds"].append(1)
+                    log(f"round {rnd + 1} {s.name} FAILED: {e}")
             if raw:
                 results["raw curl"]["monolithic upload"].append(raw.put(blob, f"o{rnd}"))
                 secs = [raw.get(f"o{rnd}") for _ in range(1 + a.hits)]
@@ -478,7 +486,7 @@ def main():
         print(f"\n{a.mib} MiB blobs, backend {a.backend}, {a.rounds} rounds, {os.cpu_count()} cores, load average "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; seconds, median (min-max)")
         names = [s.name for s in servers] + (["raw curl"] if raw else [])
-        metrics = list(results["registry"].keys())
+        metrics = [m for m in results["registry"].keys() if m != "failed rounds"]
         print("| | " + " | ".join(names) + " | " + " | ".join(f"{n} / registry" for n in names if n != "registry") + " |")
         print("|---" * (1 + 2 * len(names) - 1) + "|")
         for m in metrics:
@@ -487,6 +495,7 @@ def main():
             ratios = [f"{statistics.median(results[n][m]) / reg:.2f} ×" if results[n].get(m) else "-"
                       for n in names if n != "registry"]
             print(f"| {m} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+        print("| failed rounds | " + " | ".join(str(len(results[n].get("failed rounds", []))) for n in names) + " |")
         if a.backend == "fs":
             print("| disk used / content | " + " | ".join(f"{du(s.data) / content:.2f}" for s in servers) + " |")
         print(json.dumps({n: dict(results[n]) for n in names}), file=open(os.path.join(work, "results.json"), "w"))
