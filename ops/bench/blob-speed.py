@@ -481,6 +481,7 @@ def main():
                 secs = [raw.get(f"o{rnd}") for _ in range(1 + a.hits)]
                 results["raw curl"]["first GET"].append(secs[0])
                 results["raw curl"]["repeat GET (cache / verified file)"].extend(secs[1:])
+                log(f"round {rnd + 1} raw curl: PUT {results['raw curl']['monolithic upload'][-1]:.2f}s, GET {secs[0]:.2f}s")
             os.unlink(blob)
         content = a.rounds * size * (1 if a.no_chunked else 2) + (16 << 20)
         print(f"\n{a.mib} MiB blobs, backend {a.backend}, {a.rounds} rounds, {os.cpu_count()} cores, load average "
