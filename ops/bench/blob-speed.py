@@ -61,7 +61,7 @@ def location(headers, base):
     raise RuntimeError("no Location in\n" + headers)
 
 
-def wait_v2(port, deadline=90):
+def wait_v2(port, deadline=240):
     end = time.time() + deadline
     while time.time() < end:
         try:
