@@ -1,9 +1,8 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.http.RegistryController;
 import io.ironclad.sidecar.http.body.BodyReceiver;
 import io.ironclad.sidecar.http.body.SpoolArea;
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.ManifestService;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -233,7 +232,7 @@ class RequestBodyHardeningTest {
         try (Socket socket = new Socket("127.0.0.1", sidecar.port())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(head("PUT /v2/" + repo() + "/manifests/v1",
-                    Registry.MANIFEST_LIMIT + BodyReceiver.DRAIN_MAX_BYTES + 1));
+                    ManifestService.MANIFEST_LIMIT + BodyReceiver.DRAIN_MAX_BYTES + 1));
             socket.getOutputStream().flush();
             assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 413").contains("SIZE_INVALID");
         }
@@ -245,8 +244,8 @@ class RequestBodyHardeningTest {
         try (Socket socket = new Socket("127.0.0.1", sidecar.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(head("PUT /v2/" + repo() + "/manifests/v1", Registry.MANIFEST_LIMIT + 1));
-            out.write(new byte[Registry.MANIFEST_LIMIT + 1]);   // a reset would fail this write or the read below
+            out.write(head("PUT /v2/" + repo() + "/manifests/v1", ManifestService.MANIFEST_LIMIT + 1));
+            out.write(new byte[ManifestService.MANIFEST_LIMIT + 1]);   // a reset would fail this write or the read below
             out.flush();
             assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 413").contains("SIZE_INVALID");
         }
@@ -290,13 +289,16 @@ class RequestBodyHardeningTest {
         }
     }
 
+    /** The registry's request handling: the router, the resource handlers and the registry services they call. */
+    private static final java.util.regex.Pattern REQUEST_CODE = java.util.regex.Pattern.compile(
+            "io\\.ironclad\\.sidecar\\.(http\\.(RegistryController|\\w+Handler)|registry\\.\\w+Service)(\\$.*)?");
+
     /** Threads (other than the caller) with a frame in the registry's request handling. */
     static List<String> threadsInRequestCode() {
         long self = Thread.currentThread().getId();
         List<String> busy = new ArrayList<>();
         for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
-            if (info.getThreadId() != self && Arrays.stream(info.getStackTrace()).anyMatch(f -> f.getClassName().startsWith(
-                    "io.ironclad.sidecar.http.RegistryController") || f.getClassName().startsWith("io.ironclad.sidecar.registry.Registry"))) {
+            if (info.getThreadId() != self && Arrays.stream(info.getStackTrace()).anyMatch(f -> REQUEST_CODE.matcher(f.getClassName()).matches())) {
                 busy.add(info.getThreadName() + " " + info.getThreadState());
             }
         }
