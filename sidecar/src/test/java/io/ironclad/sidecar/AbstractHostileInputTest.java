@@ -1,6 +1,5 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.http.RegistryErrorHandler;
 import io.ironclad.sidecar.registry.BlobLayout;
 import static io.ironclad.sidecar.Oci.body;
 import static io.ironclad.sidecar.Oci.digest;
@@ -248,7 +247,7 @@ abstract class AbstractHostileInputTest {
         byte[] lost = "bytes the store loses".getBytes(StandardCharsets.UTF_8);
         Oci.pushMonolithic(sidecar, REPO, lost);
         driver.delete(BlobLayout.key(Digest.parse(digest(lost))));
-        Logger logger = (Logger) LoggerFactory.getLogger(RegistryErrorHandler.class);
+        Logger logger = (Logger) LoggerFactory.getLogger("io.ironclad.sidecar.http.RegistryErrorHandler");
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         logger.addAppender(log);

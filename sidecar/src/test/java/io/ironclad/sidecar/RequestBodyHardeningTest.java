@@ -1,7 +1,5 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.http.body.BodyReceiver;
-import io.ironclad.sidecar.http.body.SpoolArea;
 import io.ironclad.sidecar.registry.ManifestService;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,6 +36,11 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestBodyHardeningTest {
+
+    /** The most of an over-long body the server reads and drops before it resets (BodyReceiver's drain bound, 16 MiB). */
+    private static final long DRAIN_MAX_BYTES = 16L << 20;
+    /** How the spool area names its files in {@code <data-dir>/tmp}. */
+    private static final String SPOOL_FILE_PREFIX = "body-";
 
     static final int POOL = 8;
     private static final Duration IDLE = Duration.ofSeconds(2);
@@ -232,7 +235,7 @@ class RequestBodyHardeningTest {
         try (Socket socket = new Socket("127.0.0.1", sidecar.port())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(head("PUT /v2/" + repo() + "/manifests/v1",
-                    ManifestService.MANIFEST_LIMIT + BodyReceiver.DRAIN_MAX_BYTES + 1));
+                    ManifestService.MANIFEST_LIMIT + DRAIN_MAX_BYTES + 1));
             socket.getOutputStream().flush();
             assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 413").contains("SIZE_INVALID");
         }
@@ -281,7 +284,7 @@ class RequestBodyHardeningTest {
 
     static List<Path> spoolFiles(Path dataDir) {
         try (Stream<Path> files = Files.list(dataDir.resolve("tmp"))) {
-            return files.filter(f -> f.getFileName().toString().startsWith(SpoolArea.PREFIX)).toList();
+            return files.filter(f -> f.getFileName().toString().startsWith(SPOOL_FILE_PREFIX)).toList();
         } catch (java.nio.file.NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {

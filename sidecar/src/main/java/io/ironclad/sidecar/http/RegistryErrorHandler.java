@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 @Singleton
 @Produces
 @Requires(classes = {RegistryException.class, ExceptionHandler.class})
-public final class RegistryErrorHandler implements ExceptionHandler<Exception, HttpResponse<?>> {
+final class RegistryErrorHandler implements ExceptionHandler<Exception, HttpResponse<?>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryErrorHandler.class);
 

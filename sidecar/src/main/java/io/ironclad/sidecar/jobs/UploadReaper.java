@@ -3,9 +3,9 @@ package io.ironclad.sidecar.jobs;
 import io.ironclad.sidecar.coordination.Coordination;
 import io.ironclad.sidecar.metadata.Metadata;
 import io.ironclad.sidecar.registry.UploadService;
+import io.ironclad.sidecar.registry.UploadSettings;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.coordination.Coordination.Job;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,11 +27,11 @@ final class UploadReaper {
     private final Duration maxAge;
 
     UploadReaper(Metadata metadata, UploadService uploads, Coordination coordination,
-            @Value("${ironclad.uploads.max-age:24h}") Duration maxAge) {
+            UploadSettings settings) {
         this.metadata = metadata;
         this.uploads = uploads;
         this.coordination = coordination;
-        this.maxAge = maxAge;
+        this.maxAge = settings.maxAge();
     }
 
     /** Reaps now, as long as this replica leads {@link Job#UPLOAD_REAPER}; returns how many sessions it cancelled. */

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class SpoolArea {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolArea.class);
-    public static final String PREFIX = "body-";
+    static final String PREFIX = "body-";
     static final String SUFFIX = ".tmp";
 
     private final Path dir;
