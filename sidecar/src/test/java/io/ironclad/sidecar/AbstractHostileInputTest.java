@@ -1,7 +1,6 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.http.RegistryErrorHandler;
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.BlobLayout;
 import static io.ironclad.sidecar.Oci.body;
 import static io.ironclad.sidecar.Oci.digest;
 import static io.ironclad.sidecar.Oci.errorCode;
@@ -247,8 +246,8 @@ abstract class AbstractHostileInputTest {
     void backendTroubleNamesNoKeyInTheBodyAndTheLogLineCarriesTheCorrelationId() throws Exception {
         byte[] lost = "bytes the store loses".getBytes(StandardCharsets.UTF_8);
         Oci.pushMonolithic(sidecar, REPO, lost);
-        driver.delete(Registry.blobKey(Digest.parse(digest(lost))));
-        Logger logger = (Logger) LoggerFactory.getLogger(RegistryErrorHandler.class);
+        driver.delete(BlobLayout.key(Digest.parse(digest(lost))));
+        Logger logger = (Logger) LoggerFactory.getLogger("io.ironclad.sidecar.http.RegistryErrorHandler");
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         logger.addAppender(log);

@@ -3,7 +3,8 @@ package io.ironclad.sidecar;
 import io.ironclad.sidecar.jobs.BlobCollector;
 import io.ironclad.sidecar.jobs.OrphanCollector;
 import io.ironclad.sidecar.metadata.Metadata;
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.BlobLayout;
+import io.ironclad.sidecar.registry.Digests;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,7 +68,7 @@ abstract class AbstractOrphanCollectionTest {
 
         assertThat(sidecar.bean(BlobCollector.class).collect()).isGreaterThanOrEqualTo(1);
 
-        assertThat(exists(Registry.blobKey(orphan))).as("orphaned bytes collected").isFalse();
+        assertThat(exists(BlobLayout.key(orphan))).as("orphaned bytes collected").isFalse();
         assertThat(Oci.get(sidecar, "/v2/" + repo + "/blobs/" + digest(kept)).body()).isEqualTo(kept);
         Oci.pushMonolithic(sidecar, repo, lost);
         assertThat(Oci.get(sidecar, "/v2/" + repo + "/blobs/" + orphan).body()).isEqualTo(lost);
@@ -89,12 +90,12 @@ abstract class AbstractOrphanCollectionTest {
 
         String intent = metadata.beginBlobWrite(orphan);   // a replica cut off from ZooKeeper is pushing it
         sidecar.bean(BlobCollector.class).collect();
-        assertThat(exists(Registry.blobKey(orphan))).as("bytes of a blob being pushed").isTrue();
+        assertThat(exists(BlobLayout.key(orphan))).as("bytes of a blob being pushed").isTrue();
         assertThat(metadata.blobCollecting(orphan)).as("claim released").isFalse();
 
         metadata.endBlobWrite(intent);
         sidecar.bean(BlobCollector.class).collect();
-        assertThat(exists(Registry.blobKey(orphan))).isFalse();
+        assertThat(exists(BlobLayout.key(orphan))).isFalse();
     }
 
     @Test
@@ -110,20 +111,20 @@ abstract class AbstractOrphanCollectionTest {
             Future<?> push = pusher.submit(() -> Oci.pushMonolithic(sidecar, repo, blob));
             int waits = Await.until("the push recorded its intent", Duration.ofSeconds(10), () -> intents(orphan) == 1);
             assertThat(push.isDone()).as("push done while the orphan is claimed (after %d waits)", waits).isFalse();
-            driver.delete(Registry.blobKey(orphan));
+            driver.delete(BlobLayout.key(orphan));
             metadata.releaseOrphan(orphan);
             push.get(10, TimeUnit.SECONDS);
         } finally {
             pusher.shutdownNow();
         }
-        assertThat(exists(Registry.blobKey(orphan))).as("the push stored the bytes again").isTrue();
+        assertThat(exists(BlobLayout.key(orphan))).as("the push stored the bytes again").isTrue();
         assertThat(Oci.get(sidecar, "/v2/" + repo + "/blobs/" + orphan).body()).isEqualTo(blob);
     }
 
     @Test
     void aFailedDeleteLeavesTheOrphanForTheNextRunAndNoClaimBehind() throws Exception {
         Digest orphan = storeWithoutRow(bytes(400));
-        ObjectKey key = Registry.blobKey(orphan);
+        ObjectKey key = BlobLayout.key(orphan);
         driver.refuse(key);
         try {
             sidecar.bean(BlobCollector.class).collect();
@@ -138,19 +139,19 @@ abstract class AbstractOrphanCollectionTest {
 
     @Test
     void onlyKeysThatAreExactlyABlobsKeyCount() {
-        Digest d = Registry.sha256(bytes(10));
-        assertThat(OrphanCollector.digestOf(Registry.blobKey(d))).hasValue(d);
-        assertThat(OrphanCollector.digestOf(ObjectKey.of("blobs/sha256/zz/" + d.hex()))).isEmpty();
-        assertThat(OrphanCollector.digestOf(ObjectKey.of("blobs/sha256/" + d.hex().substring(0, 2) + "/" + d.hex() + "/data"))).isEmpty();
+        Digest d = Digests.sha256(bytes(10));
+        assertThat(BlobLayout.digestOf(BlobLayout.key(d))).hasValue(d);
+        assertThat(BlobLayout.digestOf(ObjectKey.of("blobs/sha256/zz/" + d.hex()))).isEmpty();
+        assertThat(BlobLayout.digestOf(ObjectKey.of("blobs/sha256/" + d.hex().substring(0, 2) + "/" + d.hex() + "/data"))).isEmpty();
         String otherFanOut = d.hex().startsWith("00") ? "01" : "00";
-        assertThat(OrphanCollector.digestOf(ObjectKey.of("blobs/sha256/" + otherFanOut + "/" + d.hex()))).isEmpty();
-        assertThat(OrphanCollector.digestOf(ObjectKey.of("blobs/sha256/ab/abc"))).isEmpty();
+        assertThat(BlobLayout.digestOf(ObjectKey.of("blobs/sha256/" + otherFanOut + "/" + d.hex()))).isEmpty();
+        assertThat(BlobLayout.digestOf(ObjectKey.of("blobs/sha256/ab/abc"))).isEmpty();
     }
 
     /** What a push leaves when its process dies after the store write and before the commit. */
     private Digest storeWithoutRow(byte[] content) throws Exception {
-        Digest d = Registry.sha256(content);
-        sidecar.bean(ConsistentStore.class).put(Registry.blobKey(d), Expectation.of(d, content.length), Payload.ofBytes(content));
+        Digest d = Digests.sha256(content);
+        sidecar.bean(ConsistentStore.class).put(BlobLayout.key(d), Expectation.of(d, content.length), Payload.ofBytes(content));
         assertThat(sidecar.bean(Metadata.class).findBlob(d)).isEmpty();
         return d;
     }

@@ -2,7 +2,8 @@ package io.ironclad.sidecar;
 
 import io.ironclad.sidecar.jobs.BlobCollector;
 import io.ironclad.sidecar.metadata.Metadata;
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.BlobLayout;
+import io.ironclad.sidecar.registry.Digests;
 import static io.ironclad.sidecar.Oci.body;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -146,8 +147,8 @@ abstract class AbstractReachabilityGcTest {
 
     private void assertGone(String repo, byte[] blob) {
         assertThat(Oci.head(sidecar, "/v2/" + repo + "/blobs/" + digest(blob)).statusCode()).isEqualTo(404);
-        assertThat(sidecar.bean(Metadata.class).findBlob(Registry.sha256(blob))).as("blob row").isEmpty();
-        assertThat(stored(Registry.blobKey(Registry.sha256(blob)))).as("blob bytes").isFalse();
+        assertThat(sidecar.bean(Metadata.class).findBlob(Digests.sha256(blob))).as("blob row").isEmpty();
+        assertThat(stored(BlobLayout.key(Digests.sha256(blob)))).as("blob bytes").isFalse();
     }
 
     private boolean stored(ObjectKey key) {

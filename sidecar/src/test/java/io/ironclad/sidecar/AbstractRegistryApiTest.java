@@ -1,9 +1,9 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.http.RegistryController;
 import io.ironclad.sidecar.jobs.BlobCollector;
 import io.ironclad.sidecar.metadata.Metadata;
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.BlobLayout;
+import io.ironclad.sidecar.registry.ManifestService;
 import static io.ironclad.sidecar.Oci.body;
 import static io.ironclad.sidecar.Oci.digest;
 import static io.ironclad.sidecar.Oci.errorCode;
@@ -87,7 +87,7 @@ abstract class AbstractRegistryApiTest {
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.headers().firstValue("Content-Length")).hasValue("100000");
         assertThat(head.headers().firstValue("Docker-Content-Digest")).hasValue(digest(blob));
-        assertThat(head.headers().firstValue("Cache-Control")).hasValue(RegistryController.IMMUTABLE);
+        assertThat(head.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
 
         HttpResponse<byte[]> get = Oci.get(sidecar, "/v2/" + repo + "/blobs/" + digest(blob));
         assertThat(get.statusCode()).isEqualTo(200);
@@ -212,7 +212,7 @@ abstract class AbstractRegistryApiTest {
         HttpResponse<byte[]> byDigest = Oci.head(sidecar, "/v2/" + repo + "/manifests/" + digest(manifest));
         assertThat(byDigest.statusCode()).isEqualTo(200);
         assertThat(byDigest.headers().firstValue("Content-Length")).hasValue(Integer.toString(manifest.length));
-        assertThat(byDigest.headers().firstValue("Cache-Control")).hasValue(RegistryController.IMMUTABLE);
+        assertThat(byDigest.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
 
         assertThat(sidecar.send(sidecar.request("/v2/" + repo + "/manifests/" + digest(manifest)).DELETE()).statusCode()).isEqualTo(202);
         assertThat(Oci.get(sidecar, "/v2/" + repo + "/manifests/v1").statusCode()).isEqualTo(404);
@@ -231,7 +231,7 @@ abstract class AbstractRegistryApiTest {
         assertThat(errorCode(invalid)).isEqualTo("MANIFEST_INVALID");
         assertThat(Oci.get(sidecar, "/v2/" + repo + "/manifests/v1").statusCode()).isEqualTo(404);
 
-        byte[] huge = new byte[Registry.MANIFEST_LIMIT + 10];
+        byte[] huge = new byte[ManifestService.MANIFEST_LIMIT + 10];
         assertThat(Oci.putManifest(sidecar, repo, "big", Oci.OCI_MANIFEST, huge).statusCode()).isEqualTo(413);
     }
 
@@ -331,7 +331,7 @@ abstract class AbstractRegistryApiTest {
         String repo = repo();
         byte[] blob = bytes(700);
         Digest d = pushedThenUnlinked(repo, blob);
-        ObjectKey key = Registry.blobKey(d);
+        ObjectKey key = BlobLayout.key(d);
         Metadata metadata = sidecar.bean(Metadata.class);
 
         String intent = metadata.beginBlobWrite(d);   // another replica is storing the same blob
@@ -376,7 +376,7 @@ abstract class AbstractRegistryApiTest {
         String repo = repo();
         byte[] blob = bytes(600);
         Digest d = pushedThenUnlinked(repo, blob);
-        ObjectKey key = Registry.blobKey(d);
+        ObjectKey key = BlobLayout.key(d);
         Metadata metadata = sidecar.bean(Metadata.class);
         driver.refuse(key);
 

@@ -1,6 +1,5 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.http.AccessLog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * The access log ({@link AccessLog}): one line per request on the logger {@code ironclad.access}
+ * The access log ({@code io.ironclad.sidecar.http.AccessLog}): one line per request on the logger {@code ironclad.access}
  * with client, authenticated user, ISO-8601 time with zone, request line with query secrets
  * redacted, status, bytes and duration; nothing when switched off.
  */
@@ -32,7 +31,7 @@ class AccessLogTest {
     private static final String TIME = "\\[\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2})\\]";
 
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final Logger logger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
+    private final Logger logger = (Logger) LoggerFactory.getLogger("ironclad.access");
     @TempDir
     Path dir;
 

@@ -2,7 +2,8 @@ package io.ironclad.sidecar;
 
 import io.ironclad.sidecar.metadata.Metadata;
 import io.ironclad.sidecar.ops.events.DbEventListener;
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.BlobLayout;
+import io.ironclad.sidecar.registry.Digests;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,7 +73,7 @@ class BackendTroubleTest {
             assertThat(Oci.head(sidecar, path).statusCode()).isEqualTo(200);
 
             driver.down.set(false);
-            driver.delete(Registry.blobKey(Registry.sha256(blob)));
+            driver.delete(BlobLayout.key(Digests.sha256(blob)));
             HttpResponse<byte[]> lost = Oci.get(sidecar, path);
             assertThat(lost.statusCode()).as("known to the database, missing in the store").isEqualTo(503);
             sidecar.bean(DbEventListener.class).flush();

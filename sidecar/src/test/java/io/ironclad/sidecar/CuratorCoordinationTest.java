@@ -4,7 +4,7 @@ import io.ironclad.sidecar.coordination.CuratorCoordination;
 import io.ironclad.sidecar.coordination.Coordination;
 import io.ironclad.sidecar.coordination.CoordinationSettings;
 
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.Digests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -43,7 +43,7 @@ class CuratorCoordinationTest {
 
     private static final Duration SESSION = Duration.ofSeconds(3);
     private static final Duration DEADLINE = Duration.ofSeconds(15);
-    private static final Digest DIGEST = Registry.sha256("one blob".getBytes(StandardCharsets.UTF_8));
+    private static final Digest DIGEST = Digests.sha256("one blob".getBytes(StandardCharsets.UTF_8));
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<CuratorCoordination> replicas = new ArrayList<>();
@@ -212,7 +212,7 @@ class CuratorCoordinationTest {
             assertThat(late.state().detail()).isEqualTo(CuratorCoordination.PAUSED);
             assertThat(late.isLeader(Job.UPLOAD_REAPER)).isFalse();
             try (DigestLock lock = late.lockForWrite(DIGEST)) {
-                assertThat(late.tryLockForDelete(Registry.sha256(new byte[] {1}))).isEmpty();
+                assertThat(late.tryLockForDelete(Digests.sha256(new byte[] {1}))).isEmpty();
             }
             server.restart();
             Await.until("the late replica connects", DEADLINE, () -> late.state().reachable());

@@ -1,6 +1,7 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.BlobLayout;
+import io.ironclad.sidecar.registry.Digests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,7 +56,7 @@ class DashboardBrowserTest {
                 byte[] blob = ("layer delayed by " + lag + " ms").getBytes(StandardCharsets.UTF_8);
                 Oci.pushMonolithic(sidecar, "dash/app", blob);
                 long delayed = System.nanoTime();
-                lagging.delayVisibility(Registry.blobKey(Registry.sha256(blob)), Duration.ofMillis(lag));
+                lagging.delayVisibility(BlobLayout.key(Digests.sha256(blob)), Duration.ofMillis(lag));
                 java.net.http.HttpRequest.Builder get = sidecar.request("/v2/dash/app/blobs/" + Oci.digest(blob));
                 maxGapMillis = Math.max(maxGapMillis, Duration.ofNanos(System.nanoTime() - delayed).toMillis() + 1);
                 HttpResponse<byte[]> read = sidecar.send(get.GET());
@@ -64,7 +65,7 @@ class DashboardBrowserTest {
             }
             byte[] lost = "layer that never shows up".getBytes(StandardCharsets.UTF_8);
             Oci.pushMonolithic(sidecar, "dash/app", lost);
-            lagging.delayVisibility(Registry.blobKey(Registry.sha256(lost)), Duration.ofMinutes(10));
+            lagging.delayVisibility(BlobLayout.key(Digests.sha256(lost)), Duration.ofMinutes(10));
             assertThat(Oci.get(sidecar, "/v2/dash/app/blobs/" + Oci.digest(lost)).statusCode()).isEqualTo(503);
 
             JsonNode summary = JSON.readTree(sidecar.send(sidecar.request("/ops/consistency/summary")

@@ -1,6 +1,7 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.BlobLayout;
+import io.ironclad.sidecar.registry.Digests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,7 +71,7 @@ class DashboardPanelsBrowserTest {
             assertThat(Oci.head(sidecar, "/v2/team/beta/manifests/latest").statusCode()).as("a HEAD is no pull").isEqualTo(200);
             byte[] late = "a layer that shows up late".getBytes(StandardCharsets.UTF_8);
             Oci.pushMonolithic(sidecar, "solo", late);
-            lagging.delayVisibility(Registry.blobKey(Registry.sha256(late)), Duration.ofMillis(300));
+            lagging.delayVisibility(BlobLayout.key(Digests.sha256(late)), Duration.ofMillis(300));
             assertThat(Oci.get(sidecar, "/v2/solo/blobs/" + Oci.digest(late)).statusCode()).as("read through the lag").isEqualTo(200);
             registerFeatureMeters(sidecar.bean(MeterRegistry.class));
             lagging.goDown("dashboard test"); // connection refused from here on: the breaker's probes keep it open

@@ -1,7 +1,7 @@
 package io.ironclad.sidecar;
 
 import io.ironclad.sidecar.cli.CliBackends;
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.Digests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -158,7 +158,7 @@ class DockerRegistryStoreOpsTest {
     }
 
     static Digest sha256(byte[] bytes) {
-        return Registry.sha256(bytes);
+        return Digests.sha256(bytes);
     }
 
     private byte[] bytes(int size) {

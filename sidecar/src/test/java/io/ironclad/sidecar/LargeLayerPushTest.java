@@ -1,6 +1,6 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.Digests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -146,7 +146,7 @@ class LargeLayerPushTest {
     }
 
     private static String blob(Path blobs, byte[] bytes) throws Exception {
-        String digest = Registry.sha256(bytes).toString();
+        String digest = Digests.sha256(bytes).toString();
         Files.write(blobs.resolve(digest.substring(7)), bytes);
         return digest;
     }

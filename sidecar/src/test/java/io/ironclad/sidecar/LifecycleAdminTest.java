@@ -1,7 +1,8 @@
 package io.ironclad.sidecar;
 
 import io.ironclad.sidecar.jobs.BlobCollector;
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.BlobLayout;
+import io.ironclad.sidecar.registry.Digests;
 import static io.ironclad.sidecar.Oci.body;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -165,7 +166,7 @@ class LifecycleAdminTest {
 
     private boolean stored(byte[] blob) {
         try {
-            driver.stat(ObjectKey.of(Registry.blobKey(Registry.sha256(blob)).value()), ReadOptions.FRESH);
+            driver.stat(ObjectKey.of(BlobLayout.key(Digests.sha256(blob)).value()), ReadOptions.FRESH);
             return true;
         } catch (io.ironclad.driver.ObjectNotFoundException e) {
             return false;

@@ -1,6 +1,7 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.BlobLayout;
+import io.ironclad.sidecar.registry.Digests;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,7 +78,7 @@ class NginxFrontEndTest {
         assertThat(first.headers().firstValue("X-Cache-Status")).hasValue("MISS");
         assertThat(first.body()).isEqualTo(layer);
 
-        driver.delete(Registry.blobKey(Registry.sha256(layer))); // from now on only the cache has the bytes
+        driver.delete(BlobLayout.key(Digests.sha256(layer))); // from now on only the cache has the bytes
         HttpResponse<byte[]> second = send(get(path));
         assertThat(second.statusCode()).isEqualTo(200);
         assertThat(second.headers().firstValue("X-Cache-Status")).hasValue("HIT");

@@ -1,6 +1,6 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.Digests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
@@ -18,7 +18,7 @@ final class Oci {
     }
 
     static String digest(byte[] bytes) {
-        return Registry.sha256(bytes).toString();
+        return Digests.sha256(bytes).toString();
     }
 
     static String location(HttpResponse<?> response) {

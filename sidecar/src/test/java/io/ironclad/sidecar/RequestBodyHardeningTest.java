@@ -1,9 +1,6 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.http.RegistryController;
-import io.ironclad.sidecar.http.body.BodyReceiver;
-import io.ironclad.sidecar.http.body.SpoolArea;
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.ManifestService;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +36,11 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestBodyHardeningTest {
+
+    /** The most of an over-long body the server reads and drops before it resets (BodyReceiver's drain bound, 16 MiB). */
+    private static final long DRAIN_MAX_BYTES = 16L << 20;
+    /** How the spool area names its files in {@code <data-dir>/tmp}. */
+    private static final String SPOOL_FILE_PREFIX = "body-";
 
     static final int POOL = 8;
     private static final Duration IDLE = Duration.ofSeconds(2);
@@ -233,7 +235,7 @@ class RequestBodyHardeningTest {
         try (Socket socket = new Socket("127.0.0.1", sidecar.port())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(head("PUT /v2/" + repo() + "/manifests/v1",
-                    Registry.MANIFEST_LIMIT + BodyReceiver.DRAIN_MAX_BYTES + 1));
+                    ManifestService.MANIFEST_LIMIT + DRAIN_MAX_BYTES + 1));
             socket.getOutputStream().flush();
             assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 413").contains("SIZE_INVALID");
         }
@@ -245,8 +247,8 @@ class RequestBodyHardeningTest {
         try (Socket socket = new Socket("127.0.0.1", sidecar.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(head("PUT /v2/" + repo() + "/manifests/v1", Registry.MANIFEST_LIMIT + 1));
-            out.write(new byte[Registry.MANIFEST_LIMIT + 1]);   // a reset would fail this write or the read below
+            out.write(head("PUT /v2/" + repo() + "/manifests/v1", ManifestService.MANIFEST_LIMIT + 1));
+            out.write(new byte[ManifestService.MANIFEST_LIMIT + 1]);   // a reset would fail this write or the read below
             out.flush();
             assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 413").contains("SIZE_INVALID");
         }
@@ -282,7 +284,7 @@ class RequestBodyHardeningTest {
 
     static List<Path> spoolFiles(Path dataDir) {
         try (Stream<Path> files = Files.list(dataDir.resolve("tmp"))) {
-            return files.filter(f -> f.getFileName().toString().startsWith(SpoolArea.PREFIX)).toList();
+            return files.filter(f -> f.getFileName().toString().startsWith(SPOOL_FILE_PREFIX)).toList();
         } catch (java.nio.file.NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
@@ -290,13 +292,16 @@ class RequestBodyHardeningTest {
         }
     }
 
+    /** The registry's request handling: the router, the resource handlers and the registry services they call. */
+    private static final java.util.regex.Pattern REQUEST_CODE = java.util.regex.Pattern.compile(
+            "io\\.ironclad\\.sidecar\\.(http\\.(RegistryController|\\w+Handler)|registry\\.\\w+Service)(\\$.*)?");
+
     /** Threads (other than the caller) with a frame in the registry's request handling. */
     static List<String> threadsInRequestCode() {
         long self = Thread.currentThread().getId();
         List<String> busy = new ArrayList<>();
         for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
-            if (info.getThreadId() != self && Arrays.stream(info.getStackTrace()).anyMatch(f -> f.getClassName().startsWith(
-                    "io.ironclad.sidecar.http.RegistryController") || f.getClassName().startsWith("io.ironclad.sidecar.registry.Registry"))) {
+            if (info.getThreadId() != self && Arrays.stream(info.getStackTrace()).anyMatch(f -> REQUEST_CODE.matcher(f.getClassName()).matches())) {
                 busy.add(info.getThreadName() + " " + info.getThreadState());
             }
         }

@@ -1,6 +1,6 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.Digests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ironclad.consistency.IntegrityMetadata;
@@ -46,13 +46,13 @@ class RgwBackfillTest {
             for (long size : new long[] {100, 40_000, 6 * MIB}) {
                 byte[] bytes = new byte[(int) size];
                 random.nextBytes(bytes);
-                ObjectKey key = key(Registry.sha256(bytes));
+                ObjectKey key = key(Digests.sha256(bytes));
                 legacy.put(key, Payload.ofBytes(bytes), PutOptions.of(Map.of("owner", "registry")));
                 keys.add(key);
             }
             byte[] claimed = new byte[2000];
             random.nextBytes(claimed);
-            ObjectKey corrupt = key(Registry.sha256(claimed));
+            ObjectKey corrupt = key(Digests.sha256(claimed));
             legacy.put(corrupt, Payload.ofBytes(new byte[2000]), PutOptions.DEFAULT);
 
             String[] store = {"--driver", "s3", "--bucket", bucket,

@@ -1,6 +1,6 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.Digests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -121,7 +121,7 @@ class SkopeoRoundTripTest {
     }
 
     private static String sha256(byte[] bytes) throws Exception {
-        return Registry.sha256(bytes).toString();
+        return Digests.sha256(bytes).toString();
     }
 
     private static void skopeo(String... args) throws Exception {

@@ -1,6 +1,5 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.http.RegistryController;
 import static io.ironclad.sidecar.Oci.body;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,7 +75,7 @@ class SpecExactnessTest {
         for (HttpResponse<byte[]> r : new HttpResponse[] {Oci.get(sidecar, path), Oci.head(sidecar, path),
                 sidecar.send(sidecar.request(path).header("Range", "bytes=0-3").GET())}) {
             assertThat(r.statusCode()).isIn(200, 206);
-            assertThat(r.headers().firstValue("Cache-Control")).hasValue(RegistryController.IMMUTABLE);
+            assertThat(r.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
             assertThat(r.headers().firstValue("Expires")).isEmpty();
             assertThat(r.headers().firstValue("Last-Modified")).isEmpty();
             assertThat(r.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
@@ -101,9 +100,9 @@ class SpecExactnessTest {
         assertThat(Oci.putManifest(sidecar, repo, "v1", Oci.OCI_MANIFEST, manifest).statusCode()).isEqualTo(201);
         String blobTag = "\"" + digest(config) + "\"";
         String manifestTag = "\"" + digest(manifest) + "\"";
-        expectNotModified("/v2/" + repo + "/blobs/" + digest(config), blobTag, digest(config), RegistryController.IMMUTABLE);
+        expectNotModified("/v2/" + repo + "/blobs/" + digest(config), blobTag, digest(config), "public, max-age=31536000, immutable");
         expectNotModified("/v2/" + repo + "/manifests/v1", manifestTag, digest(manifest), "no-store");
-        expectNotModified("/v2/" + repo + "/manifests/" + digest(manifest), manifestTag, digest(manifest), RegistryController.IMMUTABLE);
+        expectNotModified("/v2/" + repo + "/manifests/" + digest(manifest), manifestTag, digest(manifest), "public, max-age=31536000, immutable");
 
         HttpResponse<byte[]> other = sidecar.send(sidecar.request("/v2/" + repo + "/manifests/v1")
                 .header("Accept", Oci.OCI_MANIFEST).header("If-None-Match", blobTag).GET());

@@ -1,6 +1,6 @@
 package io.ironclad.sidecar;
 
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.Digests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ironclad.driver.ObjectKey;
@@ -101,7 +101,7 @@ class VerifyThroughputBench {
         try {
             List<Future<?>> puts = new ArrayList<>();
             for (byte[] blob : blobs) {
-                ObjectKey key = DockerRegistryStoreOpsTest.dataKey(Registry.sha256(blob));
+                ObjectKey key = DockerRegistryStoreOpsTest.dataKey(Digests.sha256(blob));
                 puts.add(pool.submit(() -> driver.put(key, Payload.ofBytes(blob), PutOptions.DEFAULT)));
             }
             for (Future<?> put : puts) {

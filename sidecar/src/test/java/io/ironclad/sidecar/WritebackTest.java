@@ -2,7 +2,8 @@ package io.ironclad.sidecar;
 
 import io.ironclad.sidecar.jobs.BlobCollector;
 import io.ironclad.sidecar.metadata.Metadata;
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.BlobLayout;
+import io.ironclad.sidecar.registry.UploadService;
 import static io.ironclad.sidecar.Oci.body;
 import static io.ironclad.sidecar.Oci.digest;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,7 +91,7 @@ class WritebackTest {
             assertThat(waits).as("rounds waited").isPositive();
             for (byte[] blob : new byte[][] {monolithic, chunked}) {
                 Digest d = Digest.parse(digest(blob));
-                assertThat(driver.stat(Registry.blobKey(d), ReadOptions.FRESH).userMetadata())
+                assertThat(driver.stat(BlobLayout.key(d), ReadOptions.FRESH).userMetadata())
                         .as("flushed with integrity metadata").containsEntry("ironclad-digest", d.toString());
                 assertThat(Oci.get(other, "/v2/wb/app/blobs/" + d).body()).isEqualTo(blob);
             }
@@ -126,11 +127,11 @@ class WritebackTest {
             Await.until("nothing pending", Duration.ofSeconds(20), () -> gauge(owner, "ironclad.writeback.pending.count") == 0);
             for (byte[] blob : new byte[][] {patchedDuring, completedDuring}) {
                 Digest d = Digest.parse(digest(blob));
-                assertThat(driver.stat(Registry.blobKey(d), ReadOptions.FRESH).userMetadata()).containsEntry("ironclad-digest", d.toString());
+                assertThat(driver.stat(BlobLayout.key(d), ReadOptions.FRESH).userMetadata()).containsEntry("ironclad-digest", d.toString());
                 assertThat(Oci.get(other, "/v2/wb/shadow/blobs/" + d).body()).isEqualTo(blob);
             }
             for (Metadata.SessionRow session : abandoned(owner)) {
-                owner.bean(Registry.class).cancel(session); // what the reaper does once they have been idle for max-age
+                owner.bean(UploadService.class).cancel(session); // what the reaper does once they have been idle for max-age
             }
             assertThat(abandoned(owner)).isEmpty();
             assertThat(Oci.finish(other, third, digest(elsewhere)).statusCode()).as("the refused session was left intact").isEqualTo(201);

@@ -11,9 +11,9 @@ import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.cli.Backends;
 import io.ironclad.sidecar.cli.CliException;
 import io.ironclad.sidecar.cli.importer.ImportTarget;
+import io.ironclad.sidecar.lifecycle.GcSettings;
 import io.ironclad.sidecar.lifecycle.RepositoryDeletion;
 import io.ironclad.sidecar.lifecycle.Retention;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.convert.ConversionService;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -42,14 +42,14 @@ final class ServerBackends implements Backends {
     private final Duration grace;
 
     ServerBackends(StorageDriver driver, Metadata metadata, OrphanCollector orphans, BlobCollector collector, DataSource dataSource,
-            ConversionService conversions, @Value("${ironclad.gc.grace-period:24h}") Duration grace) {
+            ConversionService conversions, GcSettings gc) {
         this.driver = driver;
         this.metadata = metadata;
         this.orphans = orphans;
         this.collector = collector;
         this.dataSource = dataSource;
         this.conversions = conversions;
-        this.grace = grace;
+        this.grace = gc.gracePeriod();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.ironclad.sidecar.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ironclad.sidecar.DataDirectory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
@@ -39,8 +40,8 @@ public final class ServerFile implements ApplicationEventListener<ServerStartupE
     private final boolean embeddedDatabase;
     private volatile boolean written;
 
-    ServerFile(@Value("${ironclad.data-dir:./data}") String dataDir, @Value("${datasources.default.url:}") String databaseUrl) {
-        this.file = Path.of(dataDir).resolve(NAME);
+    ServerFile(DataDirectory dataDir, @Value("${datasources.default.url:}") String databaseUrl) {
+        this.file = dataDir.path().resolve(NAME);
         this.embeddedDatabase = databaseUrl.startsWith("jdbc:h2:file:");
     }
 

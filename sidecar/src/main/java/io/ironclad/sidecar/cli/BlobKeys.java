@@ -2,13 +2,14 @@ package io.ironclad.sidecar.cli;
 
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.ObjectKey;
+import io.ironclad.sidecar.registry.BlobLayout;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Where blobs live in the two store layouts the commands understand, and the digest each blob's
- * key names: Ironclad's {@code blobs/<alg>/<2 hex>/<hex>} and docker-registry's
+ * key names: Ironclad's ({@link BlobLayout}) and docker-registry's
  * {@code [<root>/]docker/registry/v2/blobs/<alg>/<2 hex>/<hex>/data} (its Swift driver puts the
  * tree under {@code files/}). Keys under {@code quarantine/} are never blobs.
  */
@@ -17,7 +18,6 @@ public final class BlobKeys {
     static final String QUARANTINE = "quarantine/";
     public static final String DOCKER_TREE = "docker/registry/v2/";
 
-    private static final Pattern IRONCLAD = Pattern.compile("blobs/([a-z0-9]+)/([0-9a-f]{2})/([0-9a-f]+)");
     private static final Pattern DOCKER = Pattern.compile("(.*/)?docker/registry/v2/blobs/([a-z0-9]+)/([0-9a-f]{2})/([0-9a-f]+)/data");
     private static final Pattern DOCKER_LINK = Pattern.compile(
             "(.*/)?docker/registry/v2/repositories/.+/(?:_layers|_manifests/revisions)/([a-z0-9]+)/([0-9a-f]+)/link");
@@ -31,9 +31,9 @@ public final class BlobKeys {
         if (value.startsWith(QUARANTINE)) {
             return Optional.empty();
         }
-        Matcher ironclad = IRONCLAD.matcher(value);
-        if (ironclad.matches()) {
-            return digest(ironclad.group(1), ironclad.group(2), ironclad.group(3));
+        Optional<Digest> ironclad = BlobLayout.digestOf(key);
+        if (ironclad.isPresent()) {
+            return ironclad;
         }
         Matcher docker = DOCKER.matcher(value);
         if (docker.matches()) {

@@ -5,6 +5,7 @@ import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
+import io.ironclad.sidecar.registry.BlobLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +112,7 @@ final class WalkFlags {
     /** Whether the store has Ironclad's layout, whose repositories live in the database (only then is the database consulted). */
     private static boolean hasIroncladBlobs(StorageDriver driver) throws CliException {
         try {
-            return !driver.list(ListRequest.prefix("blobs/").withLimit(1)).entries().isEmpty();
+            return !driver.list(ListRequest.prefix(BlobLayout.PREFIX).withLimit(1)).entries().isEmpty();
         } catch (StorageException e) {
             throw new CliException(CliException.UNREACHABLE, "cannot list blobs/: " + e.getMessage(), e);
         }

@@ -5,10 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Value;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.UUID;
 
 /** Chooses the coordination from {@code ironclad.coordination.*} and exports its state as gauges. */
@@ -18,15 +16,10 @@ final class CoordinationFactory {
     @Context
     @Bean(preDestroy = "close")
     Coordination coordination(
-            @Value("${ironclad.coordination.replica-id:}") String replica,
-            @Value("${ironclad.coordination.zookeeper.connect:}") String connect,
-            @Value("${ironclad.coordination.zookeeper.namespace:ironclad}") String namespace,
-            @Value("${ironclad.coordination.zookeeper.session-timeout:10s}") Duration sessionTimeout,
-            @Value("${ironclad.coordination.zookeeper.connection-timeout:5s}") Duration connectionTimeout,
-            @Value("${ironclad.coordination.zookeeper.lock-timeout:10s}") Duration lockTimeout,
-            MeterRegistry meters) {
-        CoordinationSettings settings = new CoordinationSettings(replica.isBlank() ? defaultReplica() : replica,
-                connect, namespace, sessionTimeout, connectionTimeout, lockTimeout);
+            CoordinationProperties.Replica replica, CoordinationProperties.ZooKeeper zookeeper, MeterRegistry meters) {
+        String replicaId = replica.replicaId() == null || replica.replicaId().isBlank() ? defaultReplica() : replica.replicaId();
+        CoordinationSettings settings = new CoordinationSettings(replicaId, zookeeper.connect() == null ? "" : zookeeper.connect(),
+                zookeeper.namespace(), zookeeper.sessionTimeout(), zookeeper.connectionTimeout(), zookeeper.lockTimeout());
         Coordination coordination = settings.zookeeper()
                 ? new CuratorCoordination(settings, meters)
                 : new InProcessCoordination(settings.replica());

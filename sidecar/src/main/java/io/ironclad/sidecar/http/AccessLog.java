@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 @Requires(property = "ironclad.access-log.enabled", notEquals = "false")
-public final class AccessLog {
+final class AccessLog {
 
-    public static final String LOGGER = "ironclad.access";
+    static final String LOGGER = "ironclad.access";
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
     private static final String STARTED = "ironclad.access.started";

@@ -4,7 +4,6 @@ import io.ironclad.sidecar.registry.ErrorCode;
 import io.ironclad.sidecar.registry.RegistryException;
 import io.ironclad.driver.ByteRange;
 import io.micronaut.core.annotation.Nullable;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,6 +46,6 @@ final class HttpRanges {
 
     private static RegistryException unsatisfiable(String header, long size) {
         return new RegistryException(ErrorCode.RANGE_INVALID, "range '" + header + "' not satisfiable for " + size + " bytes",
-                Map.of("Content-Range", "bytes */" + size));
+                new RegistryException.ObjectSize(size));
     }
 }

@@ -40,24 +40,13 @@ final class OciErrorResponseProcessor implements ErrorResponseProcessor<Object> 
         if (status >= 500) {
             LOG.error("[{}] {} {} failed in the HTTP layer: {}", id, context.getRequest().getMethod(), context.getRequest().getPath(),
                     causes, context.getRootCause().orElse(null));
-            response.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", RegistryErrorHandler.RETRY_AFTER_SECONDS);
+            response.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", OciErrors.RETRY_AFTER_SECONDS);
             return OciErrorBody.apply(response, context.getRequest(), json, "UNAVAILABLE",
                     "the registry could not serve this request; retry later", id);
         }
         LOG.debug("[{}] {} {} refused with {}: {}", id, context.getRequest().getMethod(), context.getRequest().getPath(), status,
                 causes, context.getRootCause().orElse(null));
-        return OciErrorBody.apply(response, context.getRequest(), json, code(status), message(status, response.reason(), context), id);
-    }
-
-    /** The OCI code for a status; UNSUPPORTED is the spec's "missing implementation or invalid set of parameters". */
-    static String code(int status) {
-        return switch (status) {
-            case 401 -> "UNAUTHORIZED";
-            case 403 -> "DENIED";
-            case 413 -> "SIZE_INVALID";
-            case 429 -> "TOOMANYREQUESTS";
-            default -> "UNSUPPORTED";
-        };
+        return OciErrorBody.apply(response, context.getRequest(), json, OciErrors.code(status), message(status, response.reason(), context), id);
     }
 
     private static String message(int status, String reason, ErrorContext context) {

@@ -7,7 +7,6 @@ import io.ironclad.sidecar.proxy.LiveBlob;
 import io.ironclad.sidecar.proxy.PullThrough;
 import io.ironclad.sidecar.proxy.UpstreamUnavailableException;
 import jakarta.inject.Singleton;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -59,6 +58,6 @@ final class ProxyHooks {
 
     private static RegistryException refusal(UpstreamUnavailableException e) {
         return new RegistryException(e.tooManyRequests() ? ErrorCode.TOO_MANY_REQUESTS : ErrorCode.UNAVAILABLE, e.getMessage(),
-                Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+                new RegistryException.RetryAfter(e.retryAfterSeconds()));
     }
 }

@@ -33,10 +33,9 @@ import org.slf4j.LoggerFactory;
 @Singleton
 @Produces
 @Requires(classes = {RegistryException.class, ExceptionHandler.class})
-public final class RegistryErrorHandler implements ExceptionHandler<Exception, HttpResponse<?>> {
+final class RegistryErrorHandler implements ExceptionHandler<Exception, HttpResponse<?>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryErrorHandler.class);
-    public static final String RETRY_AFTER_SECONDS = "5";
 
     private final ObjectMapper json;
 
@@ -68,22 +67,17 @@ public final class RegistryErrorHandler implements ExceptionHandler<Exception, H
     }
 
     private MutableHttpResponse<?> refused(HttpRequest<?> request, RegistryException e, String id) {
-        HttpStatus status = e.code().status();
+        HttpStatus status = OciErrors.status(e.code());
         if (status.getCode() >= 500) {
             LOG.warn("[{}] {} {}: {}", id, request.getMethod(), request.getPath(), e.getMessage(), e.getCause());
         } else {
             LOG.debug("[{}] {} {} refused: {}", id, request.getMethod(), request.getPath(), e.getMessage(), e.getCause());
         }
-        MutableHttpResponse<?> response = HttpResponse.status(status);
-        if (status == HttpStatus.SERVICE_UNAVAILABLE && !e.headers().containsKey("Retry-After")) {
-            response.header("Retry-After", RETRY_AFTER_SECONDS);
-        }
-        e.headers().forEach(response::header);
-        return OciErrorBody.apply(response, request, json, e.code().specCode(), e.detail(), id);
+        return OciErrorBody.apply(OciErrors.response(e), request, json, e.code().specCode(), e.detail(), id);
     }
 
     private MutableHttpResponse<?> unavailable(HttpRequest<?> request, String message, String id) {
-        return unavailable(request, message, id, RETRY_AFTER_SECONDS);
+        return unavailable(request, message, id, OciErrors.RETRY_AFTER_SECONDS);
     }
 
     private MutableHttpResponse<?> unavailable(HttpRequest<?> request, String message, String id, String retryAfter) {
@@ -97,7 +91,7 @@ public final class RegistryErrorHandler implements ExceptionHandler<Exception, H
             long millis = open.retryAfter().toMillis();
             return Long.toString(Math.max(1, (millis + 999) / 1000));
         }
-        return RETRY_AFTER_SECONDS;
+        return OciErrors.RETRY_AFTER_SECONDS;
     }
 
     /** What the client is told of backend trouble: the kind only. */

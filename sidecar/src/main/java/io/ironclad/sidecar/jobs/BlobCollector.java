@@ -8,9 +8,9 @@ import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.coordination.Coordination.DigestLock;
 import io.ironclad.sidecar.coordination.Coordination.Job;
+import io.ironclad.sidecar.lifecycle.GcSettings;
 import io.ironclad.sidecar.lifecycle.ReachabilityCollector;
 import io.ironclad.sidecar.proxy.CacheEviction;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,16 +46,15 @@ public final class BlobCollector {
     private final CacheEviction eviction;
 
     BlobCollector(Metadata metadata, ConsistentStore store, Coordination coordination, OrphanCollector orphans,
-            ReachabilityCollector reachability, CacheEviction eviction, @Value("${ironclad.gc.grace-period:24h}") Duration grace,
-            @Value("${ironclad.gc.intent-expiry:1h}") Duration staleIntent) {
+            ReachabilityCollector reachability, CacheEviction eviction, GcSettings settings) {
         this.eviction = eviction;
-        this.staleIntent = staleIntent;
+        this.staleIntent = settings.intentExpiry();
         this.orphans = orphans;
         this.reachability = reachability;
         this.metadata = metadata;
         this.store = store;
         this.coordination = coordination;
-        this.grace = grace;
+        this.grace = settings.gracePeriod();
     }
 
     /**

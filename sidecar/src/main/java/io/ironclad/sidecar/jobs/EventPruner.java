@@ -3,7 +3,6 @@ package io.ironclad.sidecar.jobs;
 import io.ironclad.sidecar.coordination.Coordination;
 import io.ironclad.sidecar.metadata.Metadata;
 import io.ironclad.sidecar.coordination.Coordination.Job;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,8 @@ public final class EventPruner {
     private final Coordination coordination;
     private final Duration retention;
 
-    EventPruner(Metadata metadata, Coordination coordination, @Value("${ironclad.events.retention:14d}") Duration retention) {
+    EventPruner(Metadata metadata, Coordination coordination, EventSettings settings) {
+        Duration retention = settings.retention();
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("ironclad.events.retention must be positive, got " + retention);
         }

@@ -2,13 +2,13 @@ package io.ironclad.sidecar.jobs;
 
 import io.ironclad.sidecar.coordination.Coordination;
 import io.ironclad.sidecar.coordination.Coordination.Job;
+import io.ironclad.sidecar.lifecycle.GcSettings;
+import io.ironclad.sidecar.registry.UploadSettings;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -30,16 +30,13 @@ final class LeaderJobs {
 
     LeaderJobs(@Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, Coordination coordination,
             BlobCollector collector, UploadReaper reaper, EventPruner pruner,
-            @Value("${ironclad.gc.initial-delay:5m}") Duration gcDelay,
-            @Value("${ironclad.gc.interval:1h}") Duration gcInterval,
-            @Value("${ironclad.uploads.initial-delay:1m}") Duration reapDelay,
-            @Value("${ironclad.uploads.reap-interval:10m}") Duration reapInterval,
-            @Value("${ironclad.events.initial-delay:10m}") Duration pruneDelay,
-            @Value("${ironclad.events.prune-interval:1h}") Duration pruneInterval) {
+            GcSettings gc, UploadSettings uploads, EventSettings events) {
         scheduled = List.of(
-                scheduler.scheduleWithFixedDelay(gcDelay, gcInterval, () -> run(coordination, Job.BLOB_GC, collector::collect)),
-                scheduler.scheduleWithFixedDelay(reapDelay, reapInterval, () -> run(coordination, Job.UPLOAD_REAPER, reaper::reap)),
-                scheduler.scheduleWithFixedDelay(pruneDelay, pruneInterval, () -> run(coordination, Job.EVENT_PRUNE, pruner::prune)));
+                scheduler.scheduleWithFixedDelay(gc.initialDelay(), gc.interval(), () -> run(coordination, Job.BLOB_GC, collector::collect)),
+                scheduler.scheduleWithFixedDelay(uploads.initialDelay(), uploads.reapInterval(),
+                        () -> run(coordination, Job.UPLOAD_REAPER, reaper::reap)),
+                scheduler.scheduleWithFixedDelay(events.initialDelay(), events.pruneInterval(),
+                        () -> run(coordination, Job.EVENT_PRUNE, pruner::prune)));
     }
 
     @PreDestroy

@@ -3,7 +3,7 @@ package io.ironclad.sidecar.jobs;
 import io.ironclad.sidecar.coordination.Coordination;
 import io.ironclad.sidecar.metadata.Metadata;
 import io.ironclad.sidecar.registry.BlobWriteGuard;
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.BlobLayout;
 import io.ironclad.consistency.ConsistentStore;
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.ListPage;
@@ -19,13 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds and deletes blob objects ({@code blobs/<alg>/<2 hex>/<hex>}) that no row knows: bytes a
+ * Finds and deletes blob objects (keys of {@link BlobLayout}) that no row knows: bytes a
  * push stored before the process died, or before its database commit failed. Such bytes were
  * never acknowledged, so nothing refers to them; once older than the grace period they go.
  *
@@ -43,7 +41,6 @@ public final class OrphanCollector {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(OrphanCollector.class);
-    private static final Pattern BLOB_KEY = Pattern.compile("blobs/([a-z0-9]+)/([0-9a-f]{2})/([0-9a-f]+)");
     private static final int PAGE = 1000;
 
     private final Metadata metadata;
@@ -61,12 +58,12 @@ public final class OrphanCollector {
     /** Blob objects no row knows, last modified before {@code before}, in key order, at most {@code limit}. */
     public List<Orphan> find(Instant before, int limit) throws StorageException {
         List<Orphan> orphans = new ArrayList<>();
-        ListRequest request = ListRequest.prefix("blobs/").withLimit(PAGE);
+        ListRequest request = ListRequest.prefix(BlobLayout.PREFIX).withLimit(PAGE);
         while (orphans.size() < limit) {
             ListPage page = driver.list(request);
             List<Orphan> old = new ArrayList<>();
             for (ListPage.Entry entry : page.entries()) {
-                digestOf(entry.key()).filter(d -> entry.lastModified().isBefore(before))
+                BlobLayout.digestOf(entry.key()).filter(d -> entry.lastModified().isBefore(before))
                         .ifPresent(d -> old.add(new Orphan(d, entry.key(), entry.size(), entry.lastModified())));
             }
             Set<Digest> known = metadata.knownBlobs(old.stream().map(Orphan::digest).toList());
@@ -119,20 +116,6 @@ public final class OrphanCollector {
             return true;
         } finally {
             metadata.releaseOrphan(orphan.digest());
-        }
-    }
-
-    /** The digest a blob key names, if it is exactly the key the registry stores that digest under. */
-    public static Optional<Digest> digestOf(ObjectKey key) {
-        Matcher m = BLOB_KEY.matcher(key.value());
-        if (!m.matches()) {
-            return Optional.empty();
-        }
-        try {
-            Digest digest = new Digest(Digest.Algorithm.fromOciName(m.group(1)), m.group(3));
-            return Registry.blobKey(digest).equals(key) ? Optional.of(digest) : Optional.empty();
-        } catch (IllegalArgumentException notADigest) {
-            return Optional.empty();
         }
     }
 }

@@ -2,10 +2,10 @@ package io.ironclad.sidecar.jobs;
 
 import io.ironclad.sidecar.coordination.Coordination;
 import io.ironclad.sidecar.metadata.Metadata;
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.UploadService;
+import io.ironclad.sidecar.registry.UploadSettings;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.coordination.Coordination.Job;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,16 +22,16 @@ final class UploadReaper {
     private static final Logger LOG = LoggerFactory.getLogger(UploadReaper.class);
 
     private final Metadata metadata;
-    private final Registry registry;
+    private final UploadService uploads;
     private final Coordination coordination;
     private final Duration maxAge;
 
-    UploadReaper(Metadata metadata, Registry registry, Coordination coordination,
-            @Value("${ironclad.uploads.max-age:24h}") Duration maxAge) {
+    UploadReaper(Metadata metadata, UploadService uploads, Coordination coordination,
+            UploadSettings settings) {
         this.metadata = metadata;
-        this.registry = registry;
+        this.uploads = uploads;
         this.coordination = coordination;
-        this.maxAge = maxAge;
+        this.maxAge = settings.maxAge();
     }
 
     /** Reaps now, as long as this replica leads {@link Job#UPLOAD_REAPER}; returns how many sessions it cancelled. */
@@ -43,7 +43,7 @@ final class UploadReaper {
                 break;
             }
             try {
-                registry.cancel(session);
+                uploads.cancel(session);
                 reaped++;
             } catch (StorageException | RuntimeException e) {
                 LOG.warn("could not reap upload {} of {}: {}", session.id(), session.repository(), e.getMessage());

@@ -15,9 +15,21 @@ import java.util.Optional;
  * @param untaggedGracePeriod when set, manifests that nothing keeps (no tag, no index naming them,
  *     no stored subject) are deleted this long after their last PUT; unset (the default) keeps
  *     them, as distribution does without {@code --delete-untagged}
+ * @param interval how often the blob collector runs
+ * @param initialDelay how long after start it first runs
+ * @param intentExpiry a push's write intent (or a collector's orphan claim) older than this was left by
+ *     a process that died; until then it keeps the blob's bytes (an orphan of that push) from collection
+ * @param pushWait how long a push of a blob waits while a collector (on any replica) is deleting that
+ *     blob's bytes, before 503
  */
 @ConfigurationProperties("ironclad.gc")
-public record GcSettings(@Bindable(defaultValue = "24h") Duration gracePeriod, @Nullable Duration untaggedGracePeriod) {
+public record GcSettings(
+        @Bindable(defaultValue = "24h") Duration gracePeriod,
+        @Nullable Duration untaggedGracePeriod,
+        @Bindable(defaultValue = "1h") Duration interval,
+        @Bindable(defaultValue = "5m") Duration initialDelay,
+        @Bindable(defaultValue = "1h") Duration intentExpiry,
+        @Bindable(defaultValue = "30s") Duration pushWait) {
 
     public Optional<Duration> untagged() {
         return Optional.ofNullable(untaggedGracePeriod);

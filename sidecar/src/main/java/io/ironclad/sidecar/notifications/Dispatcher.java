@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
 import jakarta.annotation.PreDestroy;
@@ -50,7 +49,8 @@ final class Dispatcher {
 
     Dispatcher(Outbox outbox, List<EndpointSettings> endpoints, LifecycleClock clock, MeterRegistry meters,
             @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler,
-            @Value("${ironclad.notifications.interval:1s}") Duration interval) {
+            DispatchSettings settings) {
+        Duration interval = settings.interval();
         this.outbox = outbox;
         this.clock = clock.clock();
         this.meters = meters;

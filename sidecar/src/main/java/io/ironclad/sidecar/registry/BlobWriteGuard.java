@@ -2,7 +2,7 @@ package io.ironclad.sidecar.registry;
 
 import io.ironclad.sidecar.metadata.Metadata;
 import io.ironclad.driver.Digest;
-import io.micronaut.context.annotation.Value;
+import io.ironclad.sidecar.lifecycle.GcSettings;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -32,9 +32,9 @@ public final class BlobWriteGuard {
     private final Metadata metadata;
     private final Duration maxWait;
 
-    BlobWriteGuard(Metadata metadata, @Value("${ironclad.gc.push-wait:30s}") Duration maxWait) {
+    BlobWriteGuard(Metadata metadata, GcSettings settings) {
         this.metadata = metadata;
-        this.maxWait = maxWait;
+        this.maxWait = settings.pushWait();
     }
 
     /**

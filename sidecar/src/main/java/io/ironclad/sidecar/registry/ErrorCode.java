@@ -1,43 +1,40 @@
 package io.ironclad.sidecar.registry;
 
-import io.micronaut.http.HttpStatus;
-
-/** Error codes of the OCI Distribution Spec with the HTTP status each is answered with. */
+/**
+ * Why the registry refuses a request: the error codes of the OCI Distribution Spec and a few of
+ * our own, which {@link #specCode} maps onto spec codes. The http layer chooses the status each is
+ * answered with ({@code io.ironclad.sidecar.http.OciErrors}).
+ */
 public enum ErrorCode {
-    BLOB_UNKNOWN(HttpStatus.NOT_FOUND, "blob unknown to registry"),
-    BLOB_UPLOAD_INVALID(HttpStatus.BAD_REQUEST, "blob upload invalid"),
-    BLOB_UPLOAD_UNKNOWN(HttpStatus.NOT_FOUND, "blob upload unknown to registry"),
-    DIGEST_INVALID(HttpStatus.BAD_REQUEST, "provided digest did not match uploaded content"),
-    MANIFEST_BLOB_UNKNOWN(HttpStatus.BAD_REQUEST, "manifest references a manifest or blob unknown to registry"),
-    MANIFEST_INVALID(HttpStatus.BAD_REQUEST, "manifest invalid"),
-    MANIFEST_UNKNOWN(HttpStatus.NOT_FOUND, "manifest unknown to registry"),
-    NAME_INVALID(HttpStatus.BAD_REQUEST, "invalid repository name"),
-    NAME_UNKNOWN(HttpStatus.NOT_FOUND, "repository name not known to registry"),
+    BLOB_UNKNOWN("blob unknown to registry"),
+    BLOB_UPLOAD_INVALID("blob upload invalid"),
+    BLOB_UPLOAD_UNKNOWN("blob upload unknown to registry"),
+    DIGEST_INVALID("provided digest did not match uploaded content"),
+    MANIFEST_BLOB_UNKNOWN("manifest references a manifest or blob unknown to registry"),
+    MANIFEST_INVALID("manifest invalid"),
+    MANIFEST_UNKNOWN("manifest unknown to registry"),
+    NAME_INVALID("invalid repository name"),
+    NAME_UNKNOWN("repository name not known to registry"),
     /** CNCF distribution's code for an {@code n} that is not a non-negative number. */
-    PAGINATION_NUMBER_INVALID(HttpStatus.BAD_REQUEST, "invalid number of results requested"),
-    SIZE_INVALID(HttpStatus.BAD_REQUEST, "provided length did not match content length"),
-    TAG_INVALID(HttpStatus.BAD_REQUEST, "invalid tag"),
-    UNSUPPORTED(HttpStatus.METHOD_NOT_ALLOWED, "the operation is unsupported"),
-    RANGE_INVALID(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "requested range not satisfiable"),
-    MANIFEST_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "manifest exceeds the size limit"),
-    BODY_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "request body exceeds the spool area"),
-    BODY_TIMEOUT(HttpStatus.REQUEST_TIMEOUT, "request body stalled"),
-    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "storage backend temporarily unavailable"),
+    PAGINATION_NUMBER_INVALID("invalid number of results requested"),
+    SIZE_INVALID("provided length did not match content length"),
+    TAG_INVALID("invalid tag"),
+    UNSUPPORTED("the operation is unsupported"),
+    RANGE_INVALID("requested range not satisfiable"),
+    MANIFEST_TOO_LARGE("manifest exceeds the size limit"),
+    BODY_TOO_LARGE("request body exceeds the spool area"),
+    BODY_TIMEOUT("request body stalled"),
+    UNAVAILABLE("storage backend temporarily unavailable"),
     /** A pull-through cache's upstream answered 429 and nothing cached may be served instead. */
-    TOO_MANY_REQUESTS(HttpStatus.TOO_MANY_REQUESTS, "too many requests");
+    TOO_MANY_REQUESTS("too many requests");
 
-    private final HttpStatus status;
     private final String message;
 
-    ErrorCode(HttpStatus status, String message) {
-        this.status = status;
+    ErrorCode(String message) {
         this.message = message;
     }
 
-    public HttpStatus status() {
-        return status;
-    }
-
+    /** The spec's description of the code. */
     String message() {
         return message;
     }

@@ -206,7 +206,7 @@ final class ManifestValidator {
             throw invalid("'" + path + ".data' must be base64");
         }
         if (bytes.length != descriptor.size()
-                || descriptor.digest().algorithm() == Digest.Algorithm.SHA256 && !Registry.sha256(bytes).equals(descriptor.digest())) {
+                || descriptor.digest().algorithm() == Digest.Algorithm.SHA256 && !Digests.sha256(bytes).equals(descriptor.digest())) {
             throw invalid("'" + path + ".data' does not match the descriptor's digest and size");
         }
     }

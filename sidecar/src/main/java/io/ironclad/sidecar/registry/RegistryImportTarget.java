@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * {@code ironclad import}'s view of the registry: manifests and tags go through {@link Registry},
+ * {@code ironclad import}'s view of the registry: manifests go through {@link ManifestService},
  * so an imported manifest passes the validation and reference checks of a push; adopted blobs are
  * recorded by {@link Metadata#adoptBlob}. Owns the command's application context (database,
  * store, no HTTP server) and closes it.
@@ -17,12 +17,12 @@ import java.util.function.Supplier;
 public final class RegistryImportTarget implements ImportTarget {
 
     private final ApplicationContext context;
-    private final Registry registry;
+    private final ManifestService manifests;
     private final Metadata metadata;
 
     public RegistryImportTarget(ApplicationContext context) {
         this.context = context;
-        this.registry = context.getBean(Registry.class);
+        this.manifests = context.getBean(ManifestService.class);
         this.metadata = context.getBean(Metadata.class);
     }
 
@@ -38,7 +38,7 @@ public final class RegistryImportTarget implements ImportTarget {
 
     @Override
     public int maxManifestBytes() {
-        return Registry.MANIFEST_LIMIT;
+        return ManifestService.MANIFEST_LIMIT;
     }
 
     @Override
@@ -76,7 +76,7 @@ public final class RegistryImportTarget implements ImportTarget {
     public ManifestResult putManifest(String repository, Digest digest, String mediaType, byte[] body) {
         return database(() -> {
             try {
-                registry.putManifest(repository, digest.toString(), mediaType, body);
+                manifests.put(repository, digest.toString(), mediaType, body);
                 return ManifestResult.STORED;
             } catch (RegistryException e) {
                 ManifestResult.Kind kind = e.code() == ErrorCode.MANIFEST_BLOB_UNKNOWN

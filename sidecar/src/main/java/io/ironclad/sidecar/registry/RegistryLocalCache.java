@@ -61,7 +61,7 @@ final class RegistryLocalCache implements LocalCache {
     /** The caller holds {@link #lockForWrite} on the digest. */
     @Override
     public void storeBlob(String repository, Digest digest, Payload body) throws StorageException {
-        ObjectKey key = Registry.blobKey(digest);
+        ObjectKey key = BlobLayout.key(digest);
         try (BlobWriteGuard.Intent intent = writeGuard.begin(digest)) {
             StoredObject stored = store.put(key, Expectation.of(digest, body.size()), body);
             metadata.recordBlob(repository, new BlobRow(digest, stored.size(), key.value()));

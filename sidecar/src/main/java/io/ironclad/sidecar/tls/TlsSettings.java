@@ -1,7 +1,9 @@
 package io.ironclad.sidecar.tls;
 
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.bind.annotation.Bindable;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.http.server.netty.ssl.ServerSslBuilder;
 import io.micronaut.http.ssl.ServerSslConfiguration;
@@ -33,9 +35,22 @@ final class TlsSettings implements ServerSslBuilder {
     private final File keyFile;
     private final String clientCaFile;
 
-    TlsSettings(ServerSslConfiguration configuration, @Value("${ironclad.tls.cert-file}") String certFile,
-            @Value("${ironclad.tls.key-file:}") String keyFile, @Value("${ironclad.tls.client-ca-file:}") String clientCaFile,
-            @Value("${micronaut.server.port:5000}") int port) {
+    /**
+     * {@code ironclad.tls.*} as bound.
+     *
+     * @param certFile PEM certificate chain; set: the port speaks HTTPS only
+     * @param keyFile PKCS#8 private key of the certificate
+     * @param clientCaFile PEM CA certificates; set: clients must present a certificate they issued (mutual TLS)
+     */
+    @ConfigurationProperties("ironclad.tls")
+    record TlsFiles(@Bindable(defaultValue = "") String certFile, @Bindable(defaultValue = "") String keyFile,
+            @Bindable(defaultValue = "") String clientCaFile) {
+    }
+
+    TlsSettings(ServerSslConfiguration configuration, TlsFiles files, @Value("${micronaut.server.port:5000}") int port) {
+        String certFile = files.certFile() == null ? "" : files.certFile();
+        String keyFile = files.keyFile() == null ? "" : files.keyFile();
+        String clientCaFile = files.clientCaFile() == null ? "" : files.clientCaFile();
         if (keyFile.isBlank()) {
             throw new ConfigurationException("ironclad.tls.cert-file is set but ironclad.tls.key-file is not");
         }

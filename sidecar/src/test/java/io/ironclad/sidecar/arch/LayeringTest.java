@@ -2,9 +2,13 @@ package io.ironclad.sidecar.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.ironclad.driver.ObjectWriter;
+import io.ironclad.driver.StorageDriver;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +24,8 @@ class LayeringTest {
     private static final String CONSISTENCY = "io.ironclad.consistency..";
     private static final String SIDECAR = "io.ironclad.sidecar..";
     private static final String[] DRIVERS = {"io.ironclad.swift..", "io.ironclad.s3.."};
+    private static final String HTTP = "io.ironclad.sidecar.http..";
+    private static final String REGISTRY = "io.ironclad.sidecar.registry..";
 
     private static JavaClasses classes;
 
@@ -71,6 +77,35 @@ class LayeringTest {
     void authenticationKnowsNoStorage() {
         noClasses().that().resideInAPackage("io.ironclad.sidecar.auth..")
                 .should().dependOnClassesThat().resideInAnyPackage(DRIVER_API, CONSISTENCY, DRIVERS[0], DRIVERS[1])
+                .check(classes);
+    }
+
+    /**
+     * The http layer parses and answers requests; the registry services below it reach the store and
+     * the database. So http may name the driver SPI's values (Digest, ByteRange, Payload) and its
+     * exceptions (which it renders as 503), but no driver, writer or driver implementation; and of
+     * the metadata package only its row records and its exception, never the repository or SQL.
+     */
+    @Test
+    void httpReachesNeitherAStoreNorTheDatabase() {
+        DescribedPredicate<JavaClass> storeAccess = DescribedPredicate.describe("a storage driver, an object writer or a driver implementation",
+                c -> c.isAssignableTo(StorageDriver.class) || c.isAssignableTo(ObjectWriter.class)
+                        || c.getPackageName().startsWith("io.ironclad.driver.fs") || c.getPackageName().startsWith("io.ironclad.driver.memory")
+                        || c.getPackageName().startsWith("io.ironclad.swift") || c.getPackageName().startsWith("io.ironclad.s3"));
+        DescribedPredicate<JavaClass> databaseAccess = DescribedPredicate.describe("SQL or metadata other than its rows and exception",
+                c -> c.getPackageName().startsWith("java.sql") || c.getPackageName().startsWith("javax.sql")
+                        || c.getPackageName().startsWith("org.flywaydb")
+                        || c.getPackageName().startsWith("io.ironclad.sidecar.metadata")
+                        && !c.isAssignableTo(Record.class) && !c.isAssignableTo(Throwable.class));
+        noClasses().that().resideInAPackage(HTTP).should().dependOnClassesThat(storeAccess).check(classes);
+        noClasses().that().resideInAPackage(HTTP).should().dependOnClassesThat(databaseAccess).check(classes);
+    }
+
+    /** The registry services know nothing of HTTP: no Micronaut HTTP type, nothing of the http package that renders them. */
+    @Test
+    void theRegistryKnowsNoHttp() {
+        noClasses().that().resideInAPackage(REGISTRY)
+                .should().dependOnClassesThat().resideInAnyPackage("io.micronaut.http..", HTTP, "java.net.http..")
                 .check(classes);
     }
 }

@@ -1,6 +1,6 @@
 package io.ironclad.sidecar.coordination;
 
-import io.ironclad.sidecar.registry.Registry;
+import io.ironclad.sidecar.registry.Digests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ironclad.driver.Digest;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The embedded default: one replica leads everything and digest locks exclude threads of this process. */
 class InProcessCoordinationTest {
 
-    private static final Digest DIGEST = Registry.sha256("in-process".getBytes(StandardCharsets.UTF_8));
+    private static final Digest DIGEST = Digests.sha256("in-process".getBytes(StandardCharsets.UTF_8));
 
     private final InProcessCoordination coordination = new InProcessCoordination("solo");
 

@@ -30,8 +30,8 @@ class ManifestValidatorTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
-    private static final String CONFIG_DIGEST = Registry.sha256(CONFIG).toString();
-    private static final String LAYER_DIGEST = Registry.sha256(new byte[] {1, 2, 3}).toString();
+    private static final String CONFIG_DIGEST = Digests.sha256(CONFIG).toString();
+    private static final String LAYER_DIGEST = Digests.sha256(new byte[] {1, 2, 3}).toString();
     private static final String LONG_TYPE = "application/" + "x".repeat(288);
 
     private final ManifestValidator validator = new ManifestValidator(JSON);

@@ -33,7 +33,7 @@ import org.reactivestreams.Subscription;
  * time in arrival order (a serial queue on the writer pool), so the file is never closed under a
  * write and {@code onComplete} is handled after the last chunk's write.
  */
-public final class BodyReceiver implements Subscriber<byte[]> {
+final class BodyReceiver implements Subscriber<byte[]> {
 
     /**
      * A body whose Content-Length is over its limit by at most this much is read to its end and
@@ -41,7 +41,7 @@ public final class BodyReceiver implements Subscriber<byte[]> {
      * close that follows reset the connection, and the client sees no answer at all. A larger one
      * is refused at once.
      */
-    public static final long DRAIN_MAX_BYTES = 16L << 20;
+    static final long DRAIN_MAX_BYTES = 16L << 20;
 
     /**
      * Pieces of the body (each as the server read it, at most tens of KiB) asked for ahead of the

@@ -1,9 +1,8 @@
 package io.ironclad.sidecar.http.body;
 
-import io.ironclad.sidecar.http.RegistryErrorHandler;
+import io.ironclad.sidecar.DataDirectory;
 import io.ironclad.sidecar.registry.ErrorCode;
 import io.ironclad.sidecar.registry.RegistryException;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.inject.Singleton;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -36,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class SpoolArea {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolArea.class);
-    public static final String PREFIX = "body-";
+    static final String PREFIX = "body-";
     static final String SUFFIX = ".tmp";
 
     private final Path dir;
@@ -46,12 +44,10 @@ public final class SpoolArea {
     private final AtomicInteger openBodies = new AtomicInteger();
     private final FileTime created = FileTime.from(Instant.now());
 
-    SpoolArea(@Value("${ironclad.data-dir:./data}") String dataDir,
-            @Value("${ironclad.http.spool-max-bytes:17179869184}") long maxBytes,
-            @Value("${ironclad.http.max-open-bodies:1024}") int maxBodies) {
-        this.dir = Path.of(dataDir).resolve("tmp");
-        this.maxBytes = maxBytes;
-        this.maxBodies = maxBodies;
+    SpoolArea(DataDirectory dataDir, BodySettings settings) {
+        this.dir = dataDir.path().resolve("tmp");
+        this.maxBytes = settings.spoolMaxBytes();
+        this.maxBodies = settings.maxOpenBodies();
     }
 
     @EventListener
@@ -110,8 +106,8 @@ public final class SpoolArea {
     }
 
     private static RegistryException busy(String detail) {
-        return new RegistryException(ErrorCode.UNAVAILABLE, detail + "; retry later",
-                Map.of("Retry-After", RegistryErrorHandler.RETRY_AFTER_SECONDS));
+        // UNAVAILABLE is answered with the default Retry-After
+        return new RegistryException(ErrorCode.UNAVAILABLE, detail + "; retry later");
     }
 
     private int removeStale() {

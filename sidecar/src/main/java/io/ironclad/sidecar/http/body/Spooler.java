@@ -3,8 +3,6 @@ package io.ironclad.sidecar.http.body;
 import io.ironclad.sidecar.registry.ErrorCode;
 import io.ironclad.sidecar.registry.RegistryException;
 import io.ironclad.driver.Payload;
-import io.ironclad.driver.StorageDriver;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.ServerHttpRequest;
@@ -72,27 +70,17 @@ public final class Spooler {
     private static final RequestPayload EMPTY = new RequestPayload(Payload.ofBytes(new byte[0]), null, () -> { });
 
     private final SpoolArea area;
-    private final long minPartSize;
     private final Duration idleTimeout;
     private final ExecutorService writers;
     private final ScheduledExecutorService timer;
     private final BodyReceiver.Streaming streaming;
 
-    Spooler(SpoolArea area, StorageDriver driver,
-            @Value("${ironclad.http.body-idle-timeout:30s}") Duration idleTimeout,
-            @Value("${ironclad.http.spool-writers:2}") int spoolWriters,
-            @Value("${ironclad.http.stream-after-bytes:33554432}") long streamAfterBytes,
-            @Value("${ironclad.http.streaming-bodies:16}") int streamingBodies) {
-        this.streaming = new BodyReceiver.Streaming(streamAfterBytes, new Semaphore(streamingBodies));
+    Spooler(SpoolArea area, BodySettings settings) {
+        this.streaming = new BodyReceiver.Streaming(settings.streamAfterBytes(), new Semaphore(settings.streamingBodies()));
         this.area = area;
-        this.minPartSize = driver.capabilities().minPartSize();
-        this.idleTimeout = idleTimeout;
-        this.writers = Executors.newFixedThreadPool(spoolWriters, daemon("ironclad-spool-writer"));
+        this.idleTimeout = settings.bodyIdleTimeout();
+        this.writers = Executors.newFixedThreadPool(settings.spoolWriters(), daemon("ironclad-spool-writer"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("ironclad-body-idle"));
-    }
-
-    public long minPartSize() {
-        return minPartSize;
     }
 
     /** Receives a blob body (chunk or monolithic upload), bounded only by the spool area. */

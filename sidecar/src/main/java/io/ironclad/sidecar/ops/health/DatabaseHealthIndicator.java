@@ -1,6 +1,5 @@
 package io.ironclad.sidecar.ops.health;
 
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
@@ -26,8 +25,8 @@ final class DatabaseHealthIndicator implements HealthIndicator {
     private final HealthProbe probe;
     private String product = "unknown";
 
-    DatabaseHealthIndicator(DataSource dataSource, @Value("${ironclad.health.timeout:2s}") Duration timeout) {
-        this.probe = new HealthProbe("metadata database", () -> query(dataSource), timeout);
+    DatabaseHealthIndicator(DataSource dataSource, HealthSettings settings) {
+        this.probe = new HealthProbe("metadata database", () -> query(dataSource), settings.timeout());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.ironclad.sidecar.ops.health;
 
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
@@ -36,10 +35,10 @@ final class ExecutorHealthIndicator implements HealthIndicator {
     private final HealthProbe probe;
 
     ExecutorHealthIndicator(@Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-            @Value("${ironclad.health.liveness-deadline:10s}") Duration deadline) {
+            HealthSettings settings) {
         this.blocking = blocking;
         this.probe = new HealthProbe("request executor",
-                () -> blocking.submit(() -> null).get(), deadline);
+                () -> blocking.submit(() -> null).get(), settings.livenessDeadline());
     }
 
     @Override

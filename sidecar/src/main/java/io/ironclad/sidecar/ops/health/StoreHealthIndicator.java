@@ -6,7 +6,6 @@ import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectNotFoundException;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
@@ -49,12 +48,11 @@ final class StoreHealthIndicator implements HealthIndicator {
     private final HealthProbe probe;
     private final boolean failureUnready;
 
-    StoreHealthIndicator(StorageDriver driver, BackendAvailability availability, @Value("${ironclad.health.timeout:2s}") Duration timeout,
-            @Value("${ironclad.health.store-failure-unready:false}") boolean failureUnready) {
+    StoreHealthIndicator(StorageDriver driver, BackendAvailability availability, HealthSettings settings) {
         this.driver = driver;
         this.availability = availability;
-        this.failureUnready = failureUnready;
-        this.probe = new HealthProbe("object store (" + driver.name() + ")", () -> stat(driver), timeout);
+        this.failureUnready = settings.storeFailureUnready();
+        this.probe = new HealthProbe("object store (" + driver.name() + ")", () -> stat(driver), settings.timeout());
     }
 
     @Override
