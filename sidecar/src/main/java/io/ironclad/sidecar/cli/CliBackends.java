@@ -14,7 +14,6 @@ import io.ironclad.sidecar.metadata.Blobs;
 import io.ironclad.sidecar.metadata.GcMarks;
 import io.ironclad.sidecar.metadata.Metadata.MetadataException;
 import io.ironclad.sidecar.registry.RegistryImportTarget;
-import io.ironclad.driver.Digest;
 import io.ironclad.driver.ListRequest;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.StorageDriver;

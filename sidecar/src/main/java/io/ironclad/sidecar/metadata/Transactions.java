@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.TemplateEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,8 @@ public final class Transactions {
 
     public Transactions(DataSource dataSource) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
-        this.jdbi = Jdbi.create(dataSource);
+        // the SQL runs exactly as written: no template expansion of <name> (positional ? arguments only)
+        this.jdbi = Jdbi.create(dataSource).setTemplateEngine(TemplateEngine.NOP);
     }
 
     /** One transaction whose writes, if any, need not be durable before it returns. */
