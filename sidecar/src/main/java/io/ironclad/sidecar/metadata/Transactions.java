@@ -45,6 +45,8 @@ public final class Transactions {
     private static final int RETRIED_ATTEMPTS = 5;
     /** Unique violation, serialization failure or deadlock (H2 reports one as 40001), PostgreSQL's deadlock, H2's lock timeout. */
     private static final Set<String> RETRYABLE = Set.of("23505", "40001", "40P01", "HYT00");
+    /** What a manifest PUT runs again: a concurrent PUT of the same manifest or tag inserted first, or two PUTs deadlocked. */
+    private static final Set<String> CONFLICTS = Set.of("23505", "40001", "40P01");
     /** 23505 is a unique violation on both PostgreSQL and H2; foreign key violations (23503/23506) are real errors. */
     private static final String DUPLICATE = "23505";
 
@@ -116,8 +118,7 @@ public final class Transactions {
 
     /** Whether a failure of {@link #durable} is a transient conflict, worth running the transaction again. */
     static boolean conflict(Metadata.MetadataException e) {
-        return e.getCause() instanceof SQLException cause && cause.getSQLState() != null
-                && Set.of("23505", "40001", "40P01").contains(cause.getSQLState());
+        return e.getCause() instanceof SQLException cause && CONFLICTS.contains(String.valueOf(cause.getSQLState()));
     }
 
     private <T> T run(Work<T> work, boolean durableWrite) {
