@@ -4,7 +4,8 @@ import io.ironclad.sidecar.cli.CliBackends;
 import io.ironclad.sidecar.jobs.BlobCollector;
 import io.ironclad.sidecar.jobs.GcRun;
 import io.ironclad.sidecar.jobs.OrphanCollector;
-import io.ironclad.sidecar.metadata.Metadata;
+import io.ironclad.sidecar.metadata.Blobs;
+import io.ironclad.sidecar.metadata.GcMarks;
 import io.ironclad.driver.ForwardingStorageDriver;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
@@ -16,11 +17,11 @@ import io.ironclad.sidecar.lifecycle.RepositoryDeletion;
 import io.ironclad.sidecar.lifecycle.Retention;
 import io.micronaut.core.convert.ConversionService;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * The operator commands' view of the running server, for the admin API: its own driver, database
@@ -34,20 +35,22 @@ final class ServerBackends implements Backends {
     private static final String GRACE = "ironclad.gc.grace-period";
 
     private final StorageDriver driver;
-    private final Metadata metadata;
+    private final GcMarks marks;
     private final OrphanCollector orphans;
     private final BlobCollector collector;
-    private final DataSource dataSource;
+    private final Blobs blobs;
+    private final Clock clock;
     private final ConversionService conversions;
     private final Duration grace;
 
-    ServerBackends(StorageDriver driver, Metadata metadata, OrphanCollector orphans, BlobCollector collector, DataSource dataSource,
+    ServerBackends(StorageDriver driver, GcMarks marks, OrphanCollector orphans, BlobCollector collector, Blobs blobs, Clock clock,
             ConversionService conversions, GcSettings gc) {
         this.driver = driver;
-        this.metadata = metadata;
+        this.marks = marks;
         this.orphans = orphans;
         this.collector = collector;
-        this.dataSource = dataSource;
+        this.blobs = blobs;
+        this.clock = clock;
         this.conversions = conversions;
         this.grace = gc.gracePeriod();
     }
@@ -71,7 +74,7 @@ final class ServerBackends implements Backends {
                     .orElseThrow(() -> CliException.usage("--grace-period must be a duration such as 0s or 1h, got '" + override + "'"));
         }
         try {
-            return GcRun.run(metadata, orphans, collector, run, dryRun);
+            return GcRun.run(marks, orphans, collector, clock, run, dryRun);
         } catch (StorageException e) {
             throw new CliException(CliException.UNREACHABLE, "cannot list the store's blobs: " + e.getMessage(), e);
         }
@@ -79,7 +82,7 @@ final class ServerBackends implements Backends {
 
     @Override
     public List<Collected> repositoryBlobs(Map<String, Object> overrides, String repository) throws CliException {
-        return CliBackends.repositoryBlobs(dataSource, repository);
+        return CliBackends.repositoryBlobs(blobs, repository);
     }
 
     /** Not offered through the admin API ({@code AdminJobs} runs gc, verify and backfill only): import fills the database in bulk, directly. */

@@ -10,9 +10,10 @@ import io.ironclad.sidecar.jobs.BlobCollector;
 import io.ironclad.sidecar.jobs.CommandScheduler;
 import io.ironclad.sidecar.jobs.GcRun;
 import io.ironclad.sidecar.jobs.OrphanCollector;
-import io.ironclad.sidecar.metadata.Metadata;
+import io.ironclad.sidecar.metadata.Blobs;
+import io.ironclad.sidecar.metadata.GcMarks;
+import io.ironclad.sidecar.metadata.Metadata.MetadataException;
 import io.ironclad.sidecar.registry.RegistryImportTarget;
-import io.ironclad.driver.Digest;
 import io.ironclad.driver.ListRequest;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.StorageDriver;
@@ -27,10 +28,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import java.net.URI;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +36,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * The operator commands' view of the sidecar: the driver from {@link ConfiguredDrivers} (the driver SPI), the
@@ -69,8 +66,8 @@ public final class CliBackends implements Backends {
     public GcResult collect(Map<String, Object> overrides, boolean dryRun) throws CliException {
         try (ApplicationContext context = started(overrides, "gc")) {
             Duration grace = context.getProperty("ironclad.gc.grace-period", Duration.class).orElse(Duration.ofHours(24));
-            return GcRun.run(context.getBean(Metadata.class), context.getBean(OrphanCollector.class), context.getBean(BlobCollector.class),
-                    grace, dryRun);
+            return GcRun.run(context.getBean(GcMarks.class), context.getBean(OrphanCollector.class), context.getBean(BlobCollector.class),
+                    context.getBean(Clock.class), grace, dryRun);
         } catch (StorageException e) {
             throw new CliException(CliException.UNREACHABLE, "cannot list the store's blobs: " + e.getMessage(), e);
         }
@@ -79,26 +76,20 @@ public final class CliBackends implements Backends {
     @Override
     public List<Collected> repositoryBlobs(Map<String, Object> overrides, String repository) throws CliException {
         try (ApplicationContext context = started(overrides, "verify --repository")) {
-            return repositoryBlobs(context.getBean(DataSource.class), repository);
+            return repositoryBlobs(context.getBean(Blobs.class), repository);
         }
     }
 
     /** The blobs {@code repository} links, in key order. */
-    public static List<Collected> repositoryBlobs(DataSource dataSource, String repository) throws CliException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement("SELECT b.digest, b.size, b.stored_key FROM repository_blobs r"
-                        + " JOIN blobs b ON b.digest = r.digest WHERE r.repository = ?")) {
-            query.setString(1, repository);
+    public static List<Collected> repositoryBlobs(Blobs rows, String repository) throws CliException {
+        try {
             List<Collected> blobs = new ArrayList<>();
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    blobs.add(new Collected(Digest.parse(rows.getString(1)), rows.getLong(2), rows.getString(3)));
-                }
-            }
+            rows.linkedBlobs(repository).forEach(b -> blobs.add(new Collected(b.digest(), b.size(), b.storedKey())));
             blobs.sort(Comparator.comparing(Collected::storedKey, ObjectKey::compareUtf8));
             return blobs;
-        } catch (SQLException e) {
-            throw new CliException(CliException.UNREACHABLE, "cannot read repository '" + repository + "' from the database: " + e.getMessage(), e);
+        } catch (MetadataException e) {
+            throw new CliException(CliException.UNREACHABLE, "cannot read repository '" + repository + "' from the database: "
+                    + e.getCause().getMessage(), e);
         }
     }
 

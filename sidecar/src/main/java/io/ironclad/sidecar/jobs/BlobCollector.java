@@ -1,6 +1,8 @@
 package io.ironclad.sidecar.jobs;
 
 import io.ironclad.sidecar.coordination.Coordination;
+import io.ironclad.sidecar.metadata.Blobs;
+import io.ironclad.sidecar.metadata.GcMarks;
 import io.ironclad.sidecar.metadata.Metadata;
 import io.ironclad.sidecar.registry.BlobWriteGuard;
 import io.ironclad.consistency.ConsistentStore;
@@ -12,6 +14,7 @@ import io.ironclad.sidecar.lifecycle.GcSettings;
 import io.ironclad.sidecar.lifecycle.ReachabilityCollector;
 import io.ironclad.sidecar.proxy.CacheEviction;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -35,7 +38,9 @@ public final class BlobCollector {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobCollector.class);
 
-    private final Metadata metadata;
+    private final Blobs blobs;
+    private final GcMarks marks;
+    private final Clock clock;
     private final ConsistentStore store;
     private final Coordination coordination;
     private final OrphanCollector orphans;
@@ -45,13 +50,15 @@ public final class BlobCollector {
     private final Duration staleIntent;
     private final CacheEviction eviction;
 
-    BlobCollector(Metadata metadata, ConsistentStore store, Coordination coordination, OrphanCollector orphans,
-            ReachabilityCollector reachability, CacheEviction eviction, GcSettings settings) {
+    BlobCollector(Blobs blobs, GcMarks marks, ConsistentStore store, Coordination coordination, OrphanCollector orphans,
+            ReachabilityCollector reachability, CacheEviction eviction, Clock clock, GcSettings settings) {
         this.eviction = eviction;
         this.staleIntent = settings.intentExpiry();
         this.orphans = orphans;
         this.reachability = reachability;
-        this.metadata = metadata;
+        this.blobs = blobs;
+        this.marks = marks;
+        this.clock = clock;
         this.store = store;
         this.coordination = coordination;
         this.grace = settings.gracePeriod();
@@ -69,18 +76,18 @@ public final class BlobCollector {
     public int collect(Duration grace) {
         int evicted = eviction.evictOverBound(); // what eviction drops, the reachability pass unlinks in the same run
         ReachabilityCollector.Result marked = reachability.collect();
-        Instant now = Instant.now();
-        int stale = metadata.deleteBlobWritesBefore(now.minus(staleIntent));
+        Instant now = clock.instant();
+        int stale = marks.deleteBlobWritesBefore(now.minus(staleIntent));
         if (stale > 0) {
             LOG.warn("dropped {} blob write intents older than {} (replicas that died mid-push)", stale, staleIntent);
         }
-        int staleClaims = metadata.deleteOrphanClaimsBefore(now.minus(staleIntent));
+        int staleClaims = marks.deleteOrphanClaimsBefore(now.minus(staleIntent));
         if (staleClaims > 0) {
             LOG.warn("dropped {} orphan claims older than {} (collectors that died mid-collection)", staleClaims, staleIntent);
         }
         int deleted = 0;
         int locked = 0;
-        for (Metadata.BlobRow blob : metadata.unreferencedBlobs(now.minus(grace), 1000)) {
+        for (Metadata.BlobRow blob : marks.unreferencedBlobs(now.minus(grace), 1000)) {
             if (!coordination.isLeader(Job.BLOB_GC)) {
                 LOG.info("blob collection stopped after {} deletions: this replica no longer leads {}", deleted, Job.BLOB_GC.id());
                 break;
@@ -119,20 +126,20 @@ public final class BlobCollector {
      * failed delete clears the mark: the bytes may still be there for a push to find.
      */
     private boolean collect(Metadata.BlobRow blob, Instant now, Duration grace) throws StorageException {
-        if (!metadata.markCollecting(blob.digest(), now.minus(grace), now.minus(staleIntent))) {
+        if (!marks.markCollecting(blob.digest(), now.minus(grace), now.minus(staleIntent))) {
             return false;   // linked again, or a push is storing it
         }
         try {
-            if (metadata.blobAdopted(blob.digest())) {
+            if (blobs.blobAdopted(blob.digest())) {
                 LOG.info("blob {} was adopted from {}: its row goes, its bytes stay (they belong to the adopted store)",
                         blob.digest(), blob.storedKey());
             } else {
                 store.delete(ObjectKey.of(blob.storedKey()));
             }
         } catch (StorageException | RuntimeException e) {
-            metadata.unmarkCollecting(blob.digest());
+            marks.unmarkCollecting(blob.digest());
             throw e;
         }
-        return metadata.deleteCollectedBlob(blob.digest());
+        return marks.deleteCollectedBlob(blob.digest());
     }
 }

@@ -1,9 +1,10 @@
 package io.ironclad.sidecar.jobs;
 
 import io.ironclad.sidecar.coordination.Coordination;
-import io.ironclad.sidecar.metadata.Metadata;
+import io.ironclad.sidecar.metadata.Events;
 import io.ironclad.sidecar.coordination.Coordination.Job;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -20,23 +21,25 @@ public final class EventPruner {
     private static final Logger LOG = LoggerFactory.getLogger(EventPruner.class);
     private static final int BATCH = 1000;
 
-    private final Metadata metadata;
+    private final Events events;
     private final Coordination coordination;
     private final Duration retention;
+    private final Clock clock;
 
-    EventPruner(Metadata metadata, Coordination coordination, EventSettings settings) {
+    EventPruner(Events events, Coordination coordination, EventSettings settings, Clock clock) {
         Duration retention = settings.retention();
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("ironclad.events.retention must be positive, got " + retention);
         }
-        this.metadata = metadata;
+        this.events = events;
         this.coordination = coordination;
         this.retention = retention;
+        this.clock = clock;
     }
 
     /** Prunes now, as long as this replica leads {@link Job#EVENT_PRUNE}; returns how many events it deleted. */
     public long prune() {
-        Instant cutoff = Instant.now().minus(retention);
+        Instant cutoff = clock.instant().minus(retention);
         long deleted = 0;
         int batch;
         do {
@@ -44,7 +47,7 @@ public final class EventPruner {
                 LOG.info("event pruning stopped after {} events: this replica no longer leads {}", deleted, Job.EVENT_PRUNE.id());
                 break;
             }
-            batch = metadata.deleteEventsBefore(cutoff, BATCH);
+            batch = events.deleteEventsBefore(cutoff, BATCH);
             deleted += batch;
         } while (batch == BATCH);
         if (deleted > 0) {

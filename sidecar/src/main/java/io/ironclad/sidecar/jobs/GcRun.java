@@ -1,9 +1,10 @@
 package io.ironclad.sidecar.jobs;
 
-import io.ironclad.sidecar.metadata.Metadata;
+import io.ironclad.sidecar.metadata.GcMarks;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.cli.Backends.Collected;
 import io.ironclad.sidecar.cli.Backends.GcResult;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,9 +21,10 @@ public final class GcRun {
     }
 
     /** Lists the candidates older than {@code grace}; unless {@code dryRun}, collects until none is left and reports what went. */
-    public static GcResult run(Metadata metadata, OrphanCollector orphans, BlobCollector collector, Duration grace, boolean dryRun)
+    public static GcResult run(GcMarks marks, OrphanCollector orphans, BlobCollector collector, Clock clock, Duration grace,
+            boolean dryRun)
             throws StorageException {
-        List<Collected> candidates = candidates(metadata, orphans, Instant.now().minus(grace));
+        List<Collected> candidates = candidates(marks, orphans, clock.instant().minus(grace));
         if (dryRun) {
             return new GcResult(candidates, 0);
         }
@@ -30,14 +32,14 @@ public final class GcRun {
             // each round collects up to the collector's batch; repeat until nothing is left
         }
         Set<String> left = new HashSet<>();
-        candidates(metadata, orphans, Instant.now().minus(grace)).forEach(blob -> left.add(blob.digest().toString()));
+        candidates(marks, orphans, clock.instant().minus(grace)).forEach(blob -> left.add(blob.digest().toString()));
         List<Collected> gone = candidates.stream().filter(blob -> !left.contains(blob.digest().toString())).toList();
         return new GcResult(gone, (int) candidates.stream().filter(blob -> left.contains(blob.digest().toString())).count());
     }
 
     /** Unreferenced rows, then blob objects no row knows (orphans), both older than {@code before}. */
-    private static List<Collected> candidates(Metadata metadata, OrphanCollector orphans, Instant before) throws StorageException {
-        List<Collected> candidates = new ArrayList<>(metadata.unreferencedBlobs(before, Integer.MAX_VALUE).stream()
+    private static List<Collected> candidates(GcMarks marks, OrphanCollector orphans, Instant before) throws StorageException {
+        List<Collected> candidates = new ArrayList<>(marks.unreferencedBlobs(before, Integer.MAX_VALUE).stream()
                 .map(row -> new Collected(row.digest(), row.size(), row.storedKey())).toList());
         orphans.find(before, Integer.MAX_VALUE).forEach(o -> candidates.add(new Collected(o.digest(), o.size(), o.key().value())));
         return candidates;

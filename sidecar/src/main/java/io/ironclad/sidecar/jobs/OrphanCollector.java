@@ -1,7 +1,8 @@
 package io.ironclad.sidecar.jobs;
 
 import io.ironclad.sidecar.coordination.Coordination;
-import io.ironclad.sidecar.metadata.Metadata;
+import io.ironclad.sidecar.metadata.Blobs;
+import io.ironclad.sidecar.metadata.GcMarks;
 import io.ironclad.sidecar.registry.BlobWriteGuard;
 import io.ironclad.sidecar.registry.BlobLayout;
 import io.ironclad.consistency.ConsistentStore;
@@ -43,13 +44,15 @@ public final class OrphanCollector {
     private static final Logger LOG = LoggerFactory.getLogger(OrphanCollector.class);
     private static final int PAGE = 1000;
 
-    private final Metadata metadata;
+    private final Blobs blobs;
+    private final GcMarks marks;
     private final ConsistentStore store;
     private final StorageDriver driver;
     private final Coordination coordination;
 
-    OrphanCollector(Metadata metadata, ConsistentStore store, StorageDriver driver, Coordination coordination) {
-        this.metadata = metadata;
+    OrphanCollector(Blobs blobs, GcMarks marks, ConsistentStore store, StorageDriver driver, Coordination coordination) {
+        this.blobs = blobs;
+        this.marks = marks;
         this.store = store;
         this.driver = driver;
         this.coordination = coordination;
@@ -66,7 +69,7 @@ public final class OrphanCollector {
                 BlobLayout.digestOf(entry.key()).filter(d -> entry.lastModified().isBefore(before))
                         .ifPresent(d -> old.add(new Orphan(d, entry.key(), entry.size(), entry.lastModified())));
             }
-            Set<Digest> known = metadata.knownBlobs(old.stream().map(Orphan::digest).toList());
+            Set<Digest> known = blobs.knownBlobs(old.stream().map(Orphan::digest).toList());
             old.stream().filter(o -> !known.contains(o.digest())).limit(limit - orphans.size()).forEach(orphans::add);
             if (page.nextStartAfter().isEmpty()) {
                 break;
@@ -105,17 +108,17 @@ public final class OrphanCollector {
     }
 
     private boolean collect(Orphan orphan, Instant intentsSince) throws StorageException {
-        if (!metadata.claimOrphan(orphan.digest())) {
+        if (!marks.claimOrphan(orphan.digest())) {
             return false;   // another collector has it
         }
         try {
-            if (!metadata.orphanCollectable(orphan.digest(), intentsSince)) {
+            if (!marks.orphanCollectable(orphan.digest(), intentsSince)) {
                 return false;   // a push recorded it meanwhile, or is storing it
             }
             store.delete(orphan.key());
             return true;
         } finally {
-            metadata.releaseOrphan(orphan.digest());
+            marks.releaseOrphan(orphan.digest());
         }
     }
 }

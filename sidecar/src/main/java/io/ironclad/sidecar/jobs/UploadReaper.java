@@ -2,13 +2,14 @@ package io.ironclad.sidecar.jobs;
 
 import io.ironclad.sidecar.coordination.Coordination;
 import io.ironclad.sidecar.metadata.Metadata;
+import io.ironclad.sidecar.metadata.UploadSessions;
 import io.ironclad.sidecar.registry.UploadService;
 import io.ironclad.sidecar.registry.UploadSettings;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.coordination.Coordination.Job;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,23 +22,25 @@ final class UploadReaper {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadReaper.class);
 
-    private final Metadata metadata;
+    private final UploadSessions sessions;
     private final UploadService uploads;
     private final Coordination coordination;
     private final Duration maxAge;
+    private final Clock clock;
 
-    UploadReaper(Metadata metadata, UploadService uploads, Coordination coordination,
-            UploadSettings settings) {
-        this.metadata = metadata;
+    UploadReaper(UploadSessions sessions, UploadService uploads, Coordination coordination,
+            UploadSettings settings, Clock clock) {
+        this.sessions = sessions;
         this.uploads = uploads;
         this.coordination = coordination;
         this.maxAge = settings.maxAge();
+        this.clock = clock;
     }
 
     /** Reaps now, as long as this replica leads {@link Job#UPLOAD_REAPER}; returns how many sessions it cancelled. */
     int reap() {
         int reaped = 0;
-        for (Metadata.SessionRow session : metadata.staleSessions(Instant.now().minus(maxAge), 1000)) {
+        for (Metadata.SessionRow session : sessions.staleSessions(clock.instant().minus(maxAge), 1000)) {
             if (!coordination.isLeader(Job.UPLOAD_REAPER)) {
                 LOG.info("upload reaping stopped after {} sessions: this replica no longer leads {}", reaped, Job.UPLOAD_REAPER.id());
                 break;

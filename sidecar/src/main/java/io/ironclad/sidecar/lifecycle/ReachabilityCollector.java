@@ -1,8 +1,9 @@
 package io.ironclad.sidecar.lifecycle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ironclad.sidecar.lifecycle.ReachabilityStore.Entry;
-import io.ironclad.sidecar.lifecycle.ReachabilityStore.Unrecorded;
+import io.ironclad.sidecar.metadata.Reachability;
+import io.ironclad.sidecar.metadata.Reachability.Entry;
+import io.ironclad.sidecar.metadata.Reachability.Unrecorded;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * repository where no manifest references it and its last push or mount is older than
  * {@code ironclad.gc.grace-period}. A blob no repository links any more is then the blob
  * collector's to delete (row, then bytes). Each deletion is its own short transaction that
- * re-checks under a row lock (see {@link ReachabilityStore}), so pushes go on meanwhile.
+ * re-checks under a row lock (see {@link Reachability}), so pushes go on meanwhile.
  */
 @Singleton
 public final class ReachabilityCollector {
@@ -31,16 +32,16 @@ public final class ReachabilityCollector {
     /** Deleting an index frees its children, deleting a subject its referrers: a few rounds reach the end of such chains. */
     private static final int MANIFEST_ROUNDS = 8;
 
-    private final ReachabilityStore store;
+    private final Reachability store;
     private final ObjectMapper json;
     private final GcSettings settings;
     private final Clock clock;
 
-    ReachabilityCollector(ReachabilityStore store, ObjectMapper json, GcSettings settings, LifecycleClock clock) {
+    ReachabilityCollector(Reachability store, ObjectMapper json, GcSettings settings, Clock clock) {
         this.store = store;
         this.json = json;
         this.settings = settings;
-        this.clock = clock.clock();
+        this.clock = clock;
     }
 
     /** Runs once; the caller holds the GC leadership. */

@@ -1,13 +1,10 @@
 package io.ironclad.sidecar.lifecycle;
 
-import static io.ironclad.sidecar.lifecycle.Sql.execute;
-import static io.ironclad.sidecar.lifecycle.Sql.exists;
-
+import io.ironclad.sidecar.metadata.Reachability;
 import io.ironclad.sidecar.registry.OciGrammar;
 import io.ironclad.sidecar.notifications.Notifications;
 import jakarta.inject.Singleton;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * Deletes a repository: its tags, manifests (with their references) and blob links, and the
@@ -25,11 +22,11 @@ public final class RepositoryDeletion {
     public record Deleted(String repository, int tags, int manifests, int blobLinks, boolean dryRun) {
     }
 
-    private final Sql sql;
+    private final Reachability rows;
     private final Notifications notifications;
 
-    RepositoryDeletion(DataSource dataSource, Notifications notifications) {
-        this.sql = new Sql(dataSource);
+    RepositoryDeletion(Reachability rows, Notifications notifications) {
+        this.rows = rows;
         this.notifications = notifications;
     }
 
@@ -42,28 +39,11 @@ public final class RepositoryDeletion {
         if (!OciGrammar.isName(repository)) {
             throw new IllegalArgumentException("repository name '" + repository + "' does not match the OCI name grammar");
         }
-        Optional<Deleted> deleted = sql.transaction(c -> {
-            if (!exists(c, "SELECT 1 FROM repositories WHERE name = ? FOR UPDATE", repository)) {
-                return Optional.empty();
-            }
-            if (dryRun) {
-                return Optional.of(new Deleted(repository, count(c, "tags", repository), count(c, "manifests", repository),
-                        count(c, "repository_blobs", repository), true));
-            }
-            int tags = execute(c, "DELETE FROM tags WHERE repository = ?", repository);
-            execute(c, "DELETE FROM manifest_references WHERE repository = ?", repository);
-            int manifests = execute(c, "DELETE FROM manifests WHERE repository = ?", repository);
-            int links = execute(c, "DELETE FROM repository_blobs WHERE repository = ?", repository);
-            execute(c, "DELETE FROM repositories WHERE name = ?", repository);
-            return Optional.of(new Deleted(repository, tags, manifests, links, false));
-        });
+        Optional<Deleted> deleted = rows.deleteRepository(repository, dryRun)
+                .map(r -> new Deleted(repository, r.tags(), r.manifests(), r.blobLinks(), dryRun));
         if (deleted.isPresent() && !dryRun) {
             notifications.repositoryDeleted(repository);
         }
         return deleted;
-    }
-
-    private static int count(java.sql.Connection c, String table, String repository) throws java.sql.SQLException {
-        return Sql.one(c, "SELECT COUNT(*) FROM " + table + " WHERE repository = ?", rs -> rs.getInt(1), repository).orElse(0);
     }
 }

@@ -1,13 +1,12 @@
 package io.ironclad.sidecar.lifecycle;
 
-import static io.ironclad.sidecar.lifecycle.Sql.execute;
-
+import io.ironclad.sidecar.metadata.Tags;
+import io.ironclad.sidecar.metadata.Tags.TagRow;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
 
 /**
  * Plans and applies the {@link RetentionSettings} rules. The plan is the dry-run report: per
@@ -37,11 +36,11 @@ public final class Retention {
         }
     }
 
-    private final Sql sql;
+    private final Tags tags;
     private final RetentionSettings settings;
 
-    Retention(DataSource dataSource, RetentionSettings settings) {
-        this.sql = new Sql(dataSource);
+    Retention(Tags tags, RetentionSettings settings) {
+        this.tags = tags;
         this.settings = settings;
     }
 
@@ -59,8 +58,7 @@ public final class Retention {
         int deleted = 0;
         for (RepositoryPlan plan : plans) {
             for (Tag tag : plan.deleted()) {
-                deleted += sql.transaction(c -> execute(c, "DELETE FROM tags WHERE repository = ? AND name = ? AND digest = ? AND updated_at = ?",
-                        plan.repository(), tag.name(), tag.digest(), tag.updatedAt()));
+                deleted += tags.deleteIfUnchanged(new TagRow(plan.repository(), tag.name(), tag.digest(), tag.updatedAt()));
             }
         }
         return new Report(true, true, deleted, plans);
@@ -69,10 +67,8 @@ public final class Retention {
     private List<RepositoryPlan> plans() {
         Map<String, List<Tag>> byRepository = new LinkedHashMap<>();
         // newest first within each repository; the name breaks ties so the plan is the same every time
-        for (Map.Entry<String, Tag> row : sql.query("SELECT repository, name, digest, updated_at FROM tags"
-                        + " ORDER BY repository, updated_at DESC, name",
-                rs -> Map.entry(rs.getString(1), new Tag(rs.getString(2), rs.getString(3), rs.getLong(4))), Integer.MAX_VALUE)) {
-            byRepository.computeIfAbsent(row.getKey(), r -> new ArrayList<>()).add(row.getValue());
+        for (TagRow row : tags.allNewestFirst()) {
+            byRepository.computeIfAbsent(row.repository(), r -> new ArrayList<>()).add(new Tag(row.name(), row.digest(), row.updatedAt()));
         }
         List<RepositoryPlan> plans = new ArrayList<>();
         byRepository.forEach((repository, tags) -> {

@@ -1,6 +1,6 @@
 package io.ironclad.sidecar.notifications;
 
-import io.ironclad.sidecar.lifecycle.LifecycleClock;
+import io.ironclad.sidecar.metadata.NotificationOutbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,12 +47,12 @@ final class Dispatcher {
     private final MeterRegistry meters;
     private final List<ScheduledFuture<?>> scheduled;
 
-    Dispatcher(Outbox outbox, List<EndpointSettings> endpoints, LifecycleClock clock, MeterRegistry meters,
+    Dispatcher(Outbox outbox, List<EndpointSettings> endpoints, Clock clock, MeterRegistry meters,
             @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler,
             DispatchSettings settings) {
         Duration interval = settings.interval();
         this.outbox = outbox;
-        this.clock = clock.clock();
+        this.clock = clock;
         this.meters = meters;
         List<ScheduledFuture<?>> futures = new java.util.ArrayList<>();
         for (EndpointSettings endpoint : endpoints) {
@@ -83,27 +83,27 @@ final class Dispatcher {
 
     /** One envelope to {@code endpoint}; true if one was delivered (there may be more). */
     boolean deliverOnce(EndpointSettings endpoint) {
-        return outbox.withEndpointLocked(endpoint.name(), c -> {
+        return outbox.withEndpointLocked(endpoint.name(), round -> {
             long now = clock.millis();
-            if (Outbox.state(c, endpoint.name()).nextAttemptAt() > now) {
+            if (round.state().nextAttemptAt() > now) {
                 return false;
             }
-            List<Outbox.Pending> events = Outbox.pending(c, endpoint.name(), endpoint.batch());
+            List<NotificationOutbox.Pending> events = round.pending(endpoint.batch());
             if (events.isEmpty()) {
                 return false;
             }
             if (post(endpoint, events)) {
-                Outbox.delivered(c, endpoint.name(), events);
+                round.delivered(events);
                 counter(endpoint, "delivered").increment(events.size());
                 return true;
             }
-            Outbox.failed(c, endpoint.name(), events, clock.millis() + endpoint.backoff().toMillis());
+            round.failed(events, clock.millis() + endpoint.backoff().toMillis());
             counter(endpoint, "failed").increment(events.size());
             return false;
         });
     }
 
-    private boolean post(EndpointSettings endpoint, List<Outbox.Pending> events) {
+    private boolean post(EndpointSettings endpoint, List<NotificationOutbox.Pending> events) {
         StringBuilder envelope = new StringBuilder("{\"events\":[");
         for (int i = 0; i < events.size(); i++) {
             envelope.append(i == 0 ? "" : ",").append(events.get(i).event());

@@ -3,7 +3,6 @@ package io.ironclad.sidecar.notifications;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ironclad.sidecar.auth.Caller;
-import io.ironclad.sidecar.lifecycle.LifecycleClock;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -37,11 +36,11 @@ public final class Notifications {
     private final String instanceId = UUID.randomUUID().toString();
     private final String sourceAddress = hostName();
 
-    Notifications(Outbox outbox, List<EndpointSettings> endpoints, ObjectMapper json, LifecycleClock clock) {
+    Notifications(Outbox outbox, List<EndpointSettings> endpoints, ObjectMapper json, Clock clock) {
         this.outbox = outbox;
         this.endpoints = List.copyOf(endpoints);
         this.json = json;
-        this.clock = clock.clock();
+        this.clock = clock;
     }
 
     /** Records {@code action} on {@code target}, caused by {@code request} (null for an operator command). */

@@ -1,5 +1,7 @@
 package io.ironclad.sidecar.ops;
 
+import io.ironclad.sidecar.metadata.RepositoryStatistics;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;

@@ -1,6 +1,6 @@
 package io.ironclad.sidecar.ops.events;
 
-import io.ironclad.sidecar.metadata.Metadata;
+import io.ironclad.sidecar.metadata.Events;
 import io.ironclad.consistency.ConsistencyEvent;
 import io.ironclad.consistency.ConsistencyListener;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -26,10 +26,10 @@ public final class DbEventListener implements ConsistencyListener {
 
     private final BlockingQueue<ConsistencyEvent> queue = new ArrayBlockingQueue<>(10_000);
     private final AtomicLong dropped = new AtomicLong();
-    private final Metadata metadata;
+    private final Events events;
 
-    DbEventListener(Metadata metadata) {
-        this.metadata = metadata;
+    DbEventListener(Events events) {
+        this.events = events;
     }
 
     @Override
@@ -48,7 +48,7 @@ public final class DbEventListener implements ConsistencyListener {
             return;
         }
         try {
-            metadata.insertEvents(batch);
+            events.insertEvents(batch);
         } catch (RuntimeException e) {
             LOG.warn("could not record {} consistency events: {}", batch.size(), e.getMessage());
         }

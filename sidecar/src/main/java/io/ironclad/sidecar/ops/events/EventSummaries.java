@@ -1,5 +1,6 @@
 package io.ironclad.sidecar.ops.events;
 
+import io.ironclad.sidecar.metadata.Events;
 import io.ironclad.sidecar.metadata.Metadata;
 import io.ironclad.sidecar.ops.BackendLag;
 import jakarta.inject.Inject;
@@ -22,17 +23,17 @@ public final class EventSummaries {
     static final Duration MAX_WINDOW = Duration.ofDays(7);
     static final int MAX_BUCKETS = 500;
 
-    private final Metadata metadata;
+    private final Events store;
     private final DbEventListener recorder;
     private final Clock clock;
 
     @Inject
-    EventSummaries(Metadata metadata, DbEventListener recorder) {
-        this(metadata, recorder, Clock.systemUTC());
+    EventSummaries(Events store, DbEventListener recorder) {
+        this(store, recorder, Clock.systemUTC());
     }
 
-    EventSummaries(Metadata metadata, DbEventListener recorder, Clock clock) {
-        this.metadata = metadata;
+    EventSummaries(Events store, DbEventListener recorder, Clock clock) {
+        this.store = store;
         this.recorder = recorder;
         this.clock = clock;
     }
@@ -65,7 +66,7 @@ public final class EventSummaries {
             counts.add(zeroes());
         }
         Map<String, Long> totals = zeroes();
-        for (Metadata.EventCount c : metadata.eventCounts(from, to, bucket)) {
+        for (Metadata.EventCount c : store.eventCounts(from, to, bucket)) {
             counts.get(c.bucket()).merge(c.kind(), c.count(), Long::sum);
             totals.merge(c.kind(), c.count(), Long::sum);
         }
@@ -85,7 +86,7 @@ public final class EventSummaries {
 
     /** Estimates the lag per backend from the events recorded in {@code [from, to)} (see {@link BackendLag}). */
     public Lag lag(Instant from, Instant to) {
-        List<Metadata.EventView> events = new ArrayList<>(metadata.events(new EventFilter(Set.copyOf(BackendLag.KINDS),
+        List<Metadata.EventView> events = new ArrayList<>(store.events(new EventFilter(Set.copyOf(BackendLag.KINDS),
                 Optional.of(from), Optional.of(to), EventFilter.MAX_LIMIT)));
         Collections.reverse(events); // newest first from the database; the estimate wants them in order
         return new Lag(BackendLag.estimate(events), events.size() >= EventFilter.MAX_LIMIT);

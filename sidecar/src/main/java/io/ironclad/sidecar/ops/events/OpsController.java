@@ -1,5 +1,6 @@
 package io.ironclad.sidecar.ops.events;
 
+import io.ironclad.sidecar.metadata.Events;
 import io.ironclad.sidecar.metadata.Metadata;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
@@ -27,13 +28,13 @@ final class OpsController {
     private static final Duration DEFAULT_WINDOW = Duration.ofMinutes(15);
     private static final int DEFAULT_BUCKETS = 30;
 
-    private final Metadata metadata;
+    private final Events store;
     private final DbEventListener events;
     private final EventSummaries summaries;
     private final Clock clock = Clock.systemUTC();
 
-    OpsController(Metadata metadata, DbEventListener events, EventSummaries summaries) {
-        this.metadata = metadata;
+    OpsController(Events store, DbEventListener events, EventSummaries summaries) {
+        this.store = store;
         this.events = events;
         this.summaries = summaries;
     }
@@ -48,7 +49,7 @@ final class OpsController {
             @Nullable @QueryValue String until, @Nullable @QueryValue String limit) {
         EventFilter filter = EventFilter.parse(kind, since, until, limit, clock);
         events.flush();
-        return noStore(new EventList(metadata.events(filter), events.dropped()));
+        return noStore(new EventList(store.events(filter), events.dropped()));
     }
 
     /** Counts per kind per bucket over {@code window=} (default 15m) in {@code bucket=}s (default window/30), plus lag per backend. */

@@ -1,17 +1,14 @@
 package io.ironclad.sidecar.ops.health;
 
+import io.ironclad.sidecar.metadata.DatabaseProbe;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.sql.DataSource;
 import org.reactivestreams.Publisher;
 
 /**
@@ -25,8 +22,8 @@ final class DatabaseHealthIndicator implements HealthIndicator {
     private final HealthProbe probe;
     private String product = "unknown";
 
-    DatabaseHealthIndicator(DataSource dataSource, HealthSettings settings) {
-        this.probe = new HealthProbe("metadata database", () -> query(dataSource), settings.timeout());
+    DatabaseHealthIndicator(DatabaseProbe database, HealthSettings settings) {
+        this.probe = new HealthProbe("metadata database", () -> product = database.ping(), settings.timeout());
     }
 
     @Override
@@ -42,12 +39,5 @@ final class DatabaseHealthIndicator implements HealthIndicator {
             details.put("error", outcome.error());
         }
         return HealthResult.builder("database", outcome.ok() ? HealthStatus.UP : HealthStatus.DOWN).details(details).build();
-    }
-
-    private Object query(DataSource dataSource) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
-            product = c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion();
-            return rs.next();
-        }
     }
 }
