@@ -2,8 +2,11 @@ package io.ironclad.consistency;
 
 import io.ironclad.consistency.availability.BackendAvailability;
 import io.ironclad.driver.ByteRange;
+import io.ironclad.driver.Capabilities;
 import io.ironclad.driver.ConsistencyTimeoutException;
 import io.ironclad.driver.IntegrityException;
+import io.ironclad.driver.ListPage;
+import io.ironclad.driver.ListRequest;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectNotFoundException;
 import io.ironclad.driver.Payload;
@@ -87,6 +90,29 @@ public interface ConsistentStore extends AutoCloseable {
 
     /** Deletes an object and drops it from the verified cache. Idempotent. */
     void delete(ObjectKey key) throws StorageException;
+
+    /**
+     * What the backend can do, as its driver declares it; e.g. {@link Capabilities#minPartSize()}, the
+     * smallest chunk (but the last) an upload can assemble. Layers above this one ask here and hold
+     * no driver of their own.
+     */
+    Capabilities capabilities();
+
+    /**
+     * One page of the backend's keys under the request's prefix, as the backend lists them (through
+     * the circuit breaker, not retried: the caller's next round lists again): listings are not
+     * verified and may lag behind writes, so a caller reconciles them with its own records (the
+     * orphan collector does, against the blob rows) and never serves from them.
+     */
+    ListPage list(ListRequest request) throws StorageException;
+
+    /**
+     * Asks the backend once whether it answers: a plain lookup of a key that need not exist, past the
+     * circuit breaker and without retries, so a health check sees the backend itself rather than the
+     * breaker's view of it. Returns normally when the backend answered (found or not); throws what
+     * the backend threw.
+     */
+    void probe() throws StorageException;
 
     @Override
     void close();

@@ -62,6 +62,6 @@ public final class ConsistentStores {
             LOG.log(System.Logger.Level.INFO, "SHA-256 uploads hash with Bouncy Castle (~9 x slower than the JDK's): run with"
                     + " --add-opens java.base/sun.security.provider=ALL-UNNAMED, as the sidecar jar's manifest does");
         }
-        return new DefaultConsistentStore(guarded.driver(), guarded.availability(), config, events, clock, sleeper, random);
+        return new DefaultConsistentStore(guarded.driver(), driver, guarded.availability(), config, events, clock, sleeper, random);
     }
 }

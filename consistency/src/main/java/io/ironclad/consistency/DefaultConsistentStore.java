@@ -2,7 +2,10 @@ package io.ironclad.consistency;
 
 import io.ironclad.consistency.availability.BackendAvailability;
 import io.ironclad.driver.ByteRange;
+import io.ironclad.driver.Capabilities;
 import io.ironclad.driver.Digest;
+import io.ironclad.driver.ListPage;
+import io.ironclad.driver.ListRequest;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectWriter;
 import io.ironclad.driver.Payload;
@@ -30,9 +33,18 @@ final class DefaultConsistentStore implements ConsistentStore {
     private final LocalFileVerifier localFiles = new LocalFileVerifier(LOCAL_VERSIONS);
     private final VerifiedReads reads;
     private final VerifiedWrites writes;
+    private final StorageDriver backend;
 
-    DefaultConsistentStore(StorageDriver driver, BackendAvailability availability, ConsistentStoreConfig config, EventSink events,
-            Clock clock, Sleeper sleeper, RandomGenerator random) {
+    /** What {@link #probe()} looks up: a key nothing writes, so a healthy store answers 'not found'. */
+    private static final ObjectKey PROBE_KEY = ObjectKey.of("ironclad-health/probe");
+
+    /**
+     * @param driver the backend behind its circuit breaker: every call of the store's operations
+     * @param backend the same backend without the breaker, only for {@link #probe()}
+     */
+    DefaultConsistentStore(StorageDriver driver, StorageDriver backend, BackendAvailability availability, ConsistentStoreConfig config,
+            EventSink events, Clock clock, Sleeper sleeper, RandomGenerator random) {
+        this.backend = backend;
         this.context = new StoreContext(driver, config, events, clock, sleeper, random);
         this.availability = availability;
         // both modes keep the cache: spool mode serves only from it, stream mode fills it while streaming
@@ -87,6 +99,21 @@ final class DefaultConsistentStore implements ConsistentStore {
         context.driver.delete(key);
         digest.ifPresent(cache::remove);
         digest.ifPresent(localFiles::forget);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return context.driver.capabilities();
+    }
+
+    @Override
+    public ListPage list(ListRequest request) throws StorageException {
+        return context.driver.list(request);
+    }
+
+    @Override
+    public void probe() throws StorageException {
+        backend.find(PROBE_KEY, ReadOptions.PLAIN);
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.ironclad.driver.Digest;
 import io.ironclad.driver.ListPage;
 import io.ironclad.driver.ListRequest;
 import io.ironclad.driver.ObjectKey;
-import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.coordination.Coordination.DigestLock;
 import io.ironclad.sidecar.coordination.Coordination.Job;
@@ -47,14 +46,12 @@ public final class OrphanCollector {
     private final Blobs blobs;
     private final GcMarks marks;
     private final ConsistentStore store;
-    private final StorageDriver driver;
     private final Coordination coordination;
 
-    OrphanCollector(Blobs blobs, GcMarks marks, ConsistentStore store, StorageDriver driver, Coordination coordination) {
+    OrphanCollector(Blobs blobs, GcMarks marks, ConsistentStore store, Coordination coordination) {
         this.blobs = blobs;
         this.marks = marks;
         this.store = store;
-        this.driver = driver;
         this.coordination = coordination;
     }
 
@@ -63,7 +60,7 @@ public final class OrphanCollector {
         List<Orphan> orphans = new ArrayList<>();
         ListRequest request = ListRequest.prefix(BlobLayout.PREFIX).withLimit(PAGE);
         while (orphans.size() < limit) {
-            ListPage page = driver.list(request);
+            ListPage page = store.list(request);
             List<Orphan> old = new ArrayList<>();
             for (ListPage.Entry entry : page.entries()) {
                 BlobLayout.digestOf(entry.key()).filter(d -> entry.lastModified().isBefore(before))

@@ -12,7 +12,6 @@ import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectNotFoundException;
 import io.ironclad.driver.PartInfo;
 import io.ironclad.driver.Payload;
-import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.coordination.Coordination;
 import io.ironclad.sidecar.metadata.Metadata;
@@ -42,14 +41,14 @@ public final class UploadService {
     private final long minChunk;
 
     UploadService(ConsistentStore store, Metadata metadata, Coordination coordination, BlobWriteGuard writeGuard, Writeback writeback,
-            BlobService blobs, StorageDriver driver) {
+            BlobService blobs) {
         this.store = requireNonNull(store, "store is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
         this.coordination = requireNonNull(coordination, "coordination is null");
         this.writeGuard = requireNonNull(writeGuard, "writeGuard is null");
         this.writeback = requireNonNull(writeback, "writeback is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
-        this.minChunk = driver.capabilities().minPartSize();
+        this.minChunk = store.capabilities().minPartSize();
     }
 
     /** The smallest chunk the store can assemble: every chunk but the last must be at least this large. */

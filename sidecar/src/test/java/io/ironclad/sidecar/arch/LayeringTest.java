@@ -146,4 +146,18 @@ class LayeringTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.micronaut.http..", HTTP, "java.net.http..")
                 .check(classes);
     }
+
+    /**
+     * Above the consistency layer only the places that build drivers (backend), and the operator
+     * commands that walk a store's raw objects (cli, and admin, which runs them in the server),
+     * hold a {@link StorageDriver}: everything else reaches the store through {@code ConsistentStore},
+     * which also answers what they need of the backend (capabilities, listings, a health probe).
+     */
+    @Test
+    void aboveTheConsistencyLayerOnlyBackendsAndOperatorCommandsHoldADriver() {
+        noClasses().that().resideInAPackage(SIDECAR)
+                .and().resideOutsideOfPackages("io.ironclad.sidecar.backend..", "io.ironclad.sidecar.cli..", "io.ironclad.sidecar.admin..")
+                .should().dependOnClassesThat().areAssignableTo(StorageDriver.class)
+                .check(classes);
+    }
 }

@@ -1,11 +1,8 @@
 package io.ironclad.sidecar.ops.health;
 
+import io.ironclad.consistency.ConsistentStore;
 import io.ironclad.consistency.availability.BackendAvailability;
 import io.ironclad.consistency.availability.BackendStatus;
-import io.ironclad.driver.ObjectKey;
-import io.ironclad.driver.ObjectNotFoundException;
-import io.ironclad.driver.ReadOptions;
-import io.ironclad.driver.StorageDriver;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
@@ -41,18 +38,16 @@ final class StoreHealthIndicator implements HealthIndicator {
     static final HealthStatus DEGRADED = new HealthStatus("DEGRADED",
             "object store unavailable: uncached blob reads answer 503, everything the database answers still works", null, 500);
 
-    private static final ObjectKey PROBE_KEY = ObjectKey.of("ironclad-health/probe");
-
-    private final StorageDriver driver;
+    private final ConsistentStore store;
     private final BackendAvailability availability;
     private final HealthProbe probe;
     private final boolean failureUnready;
 
-    StoreHealthIndicator(StorageDriver driver, BackendAvailability availability, HealthSettings settings) {
-        this.driver = driver;
-        this.availability = availability;
+    StoreHealthIndicator(ConsistentStore store, HealthSettings settings) {
+        this.store = store;
+        this.availability = store.availability();
         this.failureUnready = settings.storeFailureUnready();
-        this.probe = new HealthProbe("object store (" + driver.name() + ")", () -> stat(driver), settings.timeout());
+        this.probe = new HealthProbe("object store (" + store.driverName() + ")", () -> probe(store), settings.timeout());
     }
 
     @Override
@@ -63,7 +58,7 @@ final class StoreHealthIndicator implements HealthIndicator {
     private HealthResult result(HealthProbe.Outcome outcome) {
         BackendStatus circuit = availability.status();
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("driver", driver.name());
+        details.put("driver", store.driverName());
         details.put("latencyMillis", outcome.millis());
         if (!outcome.ok()) {
             details.put("error", outcome.error());
@@ -79,11 +74,8 @@ final class StoreHealthIndicator implements HealthIndicator {
         return HealthResult.builder("store", up ? HealthStatus.UP : failed).details(details).build();
     }
 
-    private static Object stat(StorageDriver driver) throws Exception {
-        try {
-            return driver.stat(PROBE_KEY, ReadOptions.PLAIN);
-        } catch (ObjectNotFoundException e) {
-            return e.getMessage();
-        }
+    private static Object probe(ConsistentStore store) throws Exception {
+        store.probe();
+        return "answered";
     }
 }
