@@ -2,6 +2,7 @@ package io.ironclad.sidecar;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
+import io.micronaut.core.value.PropertyResolver;
 import java.nio.file.Path;
 
 /**
@@ -12,7 +13,18 @@ import java.nio.file.Path;
  * @param dataDir the directory, relative to the working directory unless absolute
  */
 @ConfigurationProperties("ironclad")
-public record DataDirectory(@Bindable(defaultValue = "./data") String dataDir) {
+public record DataDirectory(@Bindable(defaultValue = DataDirectory.DEFAULT) String dataDir) {
+
+    /** The default, relative to the working directory. */
+    public static final String DEFAULT = "./data";
+
+    /**
+     * The data directory {@code properties} configure, for code that reads an environment without
+     * starting the bean context (the operator commands that only open the store or read the server file).
+     */
+    public static DataDirectory of(PropertyResolver properties) {
+        return new DataDirectory(properties.getProperty("ironclad.data-dir", String.class).orElse(DEFAULT));
+    }
 
     public Path path() {
         return Path.of(dataDir);

@@ -1,6 +1,7 @@
 package io.ironclad.sidecar.cli;
 
 import io.ironclad.sidecar.Application;
+import io.ironclad.sidecar.DataDirectory;
 import io.ironclad.sidecar.Serving;
 import io.ironclad.sidecar.StartupFailure;
 import io.ironclad.driver.spi.StorageDriverProviders;
@@ -22,6 +23,8 @@ import io.ironclad.sidecar.admin.ServerFile;
 import io.ironclad.sidecar.cli.Backends;
 import io.ironclad.sidecar.cli.CliException;
 import io.ironclad.sidecar.cli.importer.ImportTarget;
+import io.ironclad.sidecar.auth.AuthSettings;
+import io.ironclad.sidecar.lifecycle.GcSettings;
 import io.ironclad.sidecar.lifecycle.RepositoryDeletion;
 import io.ironclad.sidecar.lifecycle.Retention;
 import io.micronaut.context.ApplicationContext;
@@ -50,7 +53,7 @@ public final class CliBackends implements Backends {
     public StorageDriver driver(Map<String, Object> overrides) throws CliException {
         try (ApplicationContext context = context(overrides)) {
             Environment environment = context.getEnvironment().start();
-            Path dataDir = Path.of(environment.getProperty("ironclad.data-dir", String.class).orElse("./data"));
+            Path dataDir = DataDirectory.of(environment).path();
             StorageDriver driver = create(environment, dataDir);
             try {
                 driver.list(ListRequest.prefix("").withLimit(1));
@@ -65,7 +68,7 @@ public final class CliBackends implements Backends {
     @Override
     public GcResult collect(Map<String, Object> overrides, boolean dryRun) throws CliException {
         try (ApplicationContext context = started(overrides, "gc")) {
-            Duration grace = context.getProperty("ironclad.gc.grace-period", Duration.class).orElse(Duration.ofHours(24));
+            Duration grace = context.getBean(GcSettings.class).gracePeriod();
             return GcRun.run(context.getBean(GcMarks.class), context.getBean(OrphanCollector.class), context.getBean(BlobCollector.class),
                     context.getBean(Clock.class), grace, dryRun);
         } catch (StorageException e) {
@@ -113,7 +116,7 @@ public final class CliBackends implements Backends {
     public Optional<URI> runningServer(Map<String, Object> overrides) throws CliException {
         try (ApplicationContext context = context(overrides)) {
             Environment environment = context.getEnvironment().start();
-            Path dataDir = Path.of(environment.getProperty("ironclad.data-dir", String.class).orElse("./data"));
+            Path dataDir = DataDirectory.of(environment).path();
             return ServerFile.read(dataDir);
         }
     }
@@ -122,7 +125,7 @@ public final class CliBackends implements Backends {
     public Optional<RepositoryDeletion.Deleted> deleteRepository(Map<String, Object> overrides, String repository, boolean dryRun)
             throws CliException {
         try (ApplicationContext context = started(overrides, "repo delete")) {
-            if (!dryRun && !context.getProperty("ironclad.delete.enabled", Boolean.class).orElse(false)) {
+            if (!dryRun && !context.getBean(AuthSettings.class).deleteEnabled()) {
                 throw CliException.usage("deletes are disabled: set ironclad.delete.enabled=true (--set ironclad.delete.enabled=true)");
             }
             return context.getBean(RepositoryDeletion.class).delete(repository, dryRun);

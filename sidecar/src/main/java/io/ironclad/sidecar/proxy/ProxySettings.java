@@ -4,10 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
 import java.time.Duration;
 
 /**
- * The {@code ironclad.proxy.*} settings (defaults in {@code application.yml}). A non-empty
+ * The {@code ironclad.proxy.*} settings. A non-empty
  * {@code remoteUrl} is mirror mode: every repository of this registry is a pull-through cache of
  * that one upstream, with {@code username}/{@code password}/{@code caFile}/{@code insecure} as its
  * credentials and TLS. Name-prefixed upstreams are {@link UpstreamSettings}; the timing settings
@@ -22,9 +23,19 @@ import java.time.Duration;
  * @param idleTimeout longest wait for the next byte of an upstream body (0: none); a stalled body fails and is not cached
  */
 @ConfigurationProperties("ironclad.proxy")
-public record ProxySettings(@Nullable String remoteUrl, @Nullable String username, @Nullable String password,
-        @Nullable String caFile, boolean insecure, Duration tagTtl, Duration stalenessPeriod, boolean serveDeletedTags,
-        Duration connectTimeout, Duration requestTimeout, Duration idleTimeout, long maxBytes) {
+public record ProxySettings(
+        @Nullable @Bindable(defaultValue = "") String remoteUrl,
+        @Nullable @Bindable(defaultValue = "") String username,
+        @Nullable @Bindable(defaultValue = "") String password,
+        @Nullable @Bindable(defaultValue = "") String caFile,
+        @Bindable(defaultValue = "false") boolean insecure,
+        @Bindable(defaultValue = "5m") Duration tagTtl,
+        @Bindable(defaultValue = "24h") Duration stalenessPeriod,
+        @Bindable(defaultValue = "false") boolean serveDeletedTags,
+        @Bindable(defaultValue = "5s") Duration connectTimeout,
+        @Bindable(defaultValue = "30s") Duration requestTimeout,
+        @Bindable(defaultValue = "30s") Duration idleTimeout,
+        @Bindable(defaultValue = "0") long maxBytes) {
 
     public ProxySettings {
         requireNonNull(tagTtl, "ironclad.proxy.tag-ttl is null");

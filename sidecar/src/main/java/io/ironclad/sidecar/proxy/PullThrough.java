@@ -2,10 +2,9 @@ package io.ironclad.sidecar.proxy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ironclad.driver.Digest;
+import io.ironclad.sidecar.DataDirectory;
 import io.ironclad.sidecar.proxy.TagStates.TagState;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +32,7 @@ public final class PullThrough {
     private final Clock clock;
 
     PullThrough(Upstreams upstreams, LocalCache local, TagStates tags, CachedImages images, ProxySettings settings, ProxyMetrics metrics,
-            ProxyClock clock, ObjectMapper json, @Value("${ironclad.data-dir:./data}") String dataDir) {
+            ProxyClock clock, ObjectMapper json, DataDirectory data) {
         this.images = images;
         this.json = json;
         this.upstreams = upstreams;
@@ -42,7 +41,7 @@ public final class PullThrough {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock.clock();
-        this.blobs = new BlobFetcher(local, metrics, Path.of(dataDir).resolve("proxy-spool"));
+        this.blobs = new BlobFetcher(local, metrics, data.path().resolve("proxy-spool"));
     }
 
     /** The upstream {@code repository} caches, if it is a cached repository (pushes to it are refused). */

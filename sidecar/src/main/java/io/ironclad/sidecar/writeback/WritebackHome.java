@@ -1,6 +1,6 @@
 package io.ironclad.sidecar.writeback;
 
-import io.micronaut.context.annotation.Value;
+import io.ironclad.sidecar.DataDirectory;
 import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -22,8 +22,8 @@ final class WritebackHome {
     private volatile WritebackArea area;
     private volatile String owner;
 
-    WritebackHome(@Value("${ironclad.data-dir:./data}") String dataDir, WritebackSettings settings, Provider<EmbeddedServer> server) {
-        this.root = Path.of(dataDir).resolve("writeback");
+    WritebackHome(DataDirectory data, WritebackSettings settings, Provider<EmbeddedServer> server) {
+        this.root = data.path().resolve("writeback");
         this.settings = settings;
         this.server = server;
     }

@@ -38,10 +38,9 @@ class ConfigurationReferenceTest {
 
     /**
      * Documented keys of a declared prefix that are read outside a record: the prober's interval is an
-     * {@code @Scheduled} expression, which cannot take one; the verification mode is still a
-     * {@code @Value} of the store factory (with the consistency settings, the driver SPI's to bind).
+     * {@code @Scheduled} expression, which cannot take one.
      */
-    private static final Set<String> BOUND_ELSEWHERE = Set.of("ironclad.backend.probe-interval", "ironclad.verification-mode");
+    private static final Set<String> BOUND_ELSEWHERE = Set.of("ironclad.backend.probe-interval");
     private static final Pattern BACKTICKED = Pattern.compile("`([^`]*)`");
     private static final Optional<String> UNSET = Optional.empty();
 
@@ -83,7 +82,11 @@ class ConfigurationReferenceTest {
     @Test
     void theRecordsAreFound() {
         assertThat(prefixes).contains("ironclad", "ironclad.http", "ironclad.uploads", "ironclad.gc", "ironclad.health");
-        assertThat(declared).containsEntry("ironclad.http.body-idle-timeout", Optional.of("30s"));
+        assertThat(declared).containsEntry("ironclad.http.body-idle-timeout", Optional.of("30s"))
+                .containsEntry("ironclad.verification-mode", Optional.of("spool"))
+                .containsEntry("ironclad.consistency.timeout", Optional.of("30s"))
+                .containsEntry("ironclad.cache.max-bytes", Optional.of("10737418240"))
+                .containsEntry("ironclad.proxy.tag-ttl", Optional.of("5m"));
     }
 
     @Test
