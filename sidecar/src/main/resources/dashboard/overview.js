@@ -21,6 +21,8 @@ const METERS = {
   staleServed: 'ironclad.proxy.stale.served',
   tagRefreshes: 'ironclad.proxy.tag.refreshes',
   upstreamBytes: 'ironclad.proxy.upstream.bytes',
+  cachedBytes: 'ironclad.proxy.cached.bytes',
+  evicted: 'ironclad.proxy.evicted',
 };
 
 function formatBytes(n) {
@@ -143,7 +145,17 @@ function renderUpstreams(meters) {
     return tr;
   }));
   document.getElementById('upstream-table').hidden = rows.size === 0;
-  document.getElementById('upstreams-absent').hidden = rows.size > 0;
+  // the cache's size and evictions (one cache for all upstreams): every server registers them, so
+  // they are shown once there is an upstream or something cached or evicted
+  const cached = byName(meters, METERS.cachedBytes), evicted = byName(meters, METERS.evicted);
+  const total = list => list.reduce((sum, m) => sum + m.value, 0);
+  const cards = rows.size > 0 || total(cached) > 0 || total(evicted) > 0 ? [
+    ...cached.slice(0, 1).map(() => card('proxy-cached', formatBytes(Math.round(total(cached))), 'cached images (bytes)', null,
+      `${Math.round(total(cached))} bytes`)),
+    ...evicted.slice(0, 1).map(() => card('proxy-evicted', String(Math.round(total(evicted))), 'cached images evicted by max-bytes')),
+  ] : [];
+  document.getElementById('proxy-cache-cards').replaceChildren(...cards);
+  document.getElementById('upstreams-absent').hidden = rows.size > 0 || cards.length > 0;
 }
 
 async function refreshOverview(summary) {

@@ -57,6 +57,8 @@ class DashboardPanelsBrowserTest {
             for (String absent : List.of("writeback-absent", "upstreams-absent", "repositories-empty")) {
                 assertThat(visible(browser, absent)).as("%s shown on a server without those meters", absent).isTrue();
             }
+            assertThat(browser.execute("return document.querySelectorAll('#proxy-cache-cards .total').length;").asInt())
+                    .as("no cache cards without an upstream or anything cached").isZero();
             // every server has a circuit breaker, so its availability meters exist from the start
             assertThat(visible(browser, "backend-absent")).as("backend availability shown").isFalse();
 
@@ -118,6 +120,8 @@ class DashboardPanelsBrowserTest {
             assertThat(text(browser, "tr[data-upstream='upstream.example'] td[data-field='stale']")).isEqualTo("1");
             assertThat(text(browser, "tr[data-upstream='upstream.example'] td[data-field='refreshes']")).isEqualTo("7");
             assertThat(text(browser, "tr[data-upstream='upstream.example'] td[data-field='bytes']")).isEqualTo("120.6 KiB");
+            assertThat(text(browser, "#proxy-evicted .n")).isEqualTo("2");
+            assertThat(text(browser, "#proxy-cached .n")).as("nothing cached from an upstream").isEqualTo("0 B");
             for (String absent : List.of("backend-absent", "writeback-absent", "upstreams-absent", "repositories-empty")) {
                 assertThat(visible(browser, absent)).as("%s hidden once there is something to show", absent).isFalse();
             }
@@ -147,6 +151,8 @@ class DashboardPanelsBrowserTest {
         Counter.builder("ironclad.proxy.tag.refreshes").tags("upstream", "upstream.example", "outcome", "unchanged").register(registry).increment(6);
         Counter.builder("ironclad.proxy.tag.refreshes").tags("upstream", "upstream.example", "outcome", "updated").register(registry).increment();
         Counter.builder("ironclad.proxy.upstream.bytes").tag("upstream", "upstream.example").register(registry).increment(123456);
+        // the cache eviction's own counter (registered at start, so this finds it); its size gauge reads the database: nothing cached
+        Counter.builder("ironclad.proxy.evicted").register(registry).increment(2);
     }
 
     private static void push(Sidecar sidecar, String repo, String tag, byte[] shared, String name) {
