@@ -38,6 +38,11 @@ public record ProxySettings(
         @Bindable(defaultValue = "0") long maxBytes) {
 
     public ProxySettings {
+        // an unset or empty value reads as empty, as when application.yml gave "" for these
+        remoteUrl = remoteUrl == null ? "" : remoteUrl;
+        username = username == null ? "" : username;
+        password = password == null ? "" : password;
+        caFile = caFile == null ? "" : caFile;
         requireNonNull(tagTtl, "ironclad.proxy.tag-ttl is null");
         requireNonNull(stalenessPeriod, "ironclad.proxy.staleness-period is null");
         requireNonNull(connectTimeout, "ironclad.proxy.connect-timeout is null");
