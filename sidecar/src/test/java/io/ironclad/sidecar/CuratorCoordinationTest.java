@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,7 +208,7 @@ class CuratorCoordinationTest {
         int port = server.getPort();
         server.stop();
         try (CuratorCoordination late = new CuratorCoordination(new CoordinationSettings("late", "127.0.0.1:" + port, "test",
-                SESSION, Duration.ofSeconds(1), Duration.ofSeconds(5)), meters)) {
+                SESSION, Duration.ofSeconds(1), Duration.ofSeconds(5)), meters, Clock.systemUTC())) {
             assertThat(late.state().reachable()).isFalse();
             assertThat(late.state().detail()).isEqualTo(CuratorCoordination.PAUSED);
             assertThat(late.isLeader(Job.UPLOAD_REAPER)).isFalse();
@@ -235,7 +236,7 @@ class CuratorCoordinationTest {
 
     private CuratorCoordination replica(String name) {
         return new CuratorCoordination(new CoordinationSettings(name, server.getConnectString(), "test", SESSION,
-                Duration.ofSeconds(1), Duration.ofSeconds(5)), meters);
+                Duration.ofSeconds(1), Duration.ofSeconds(5)), meters, Clock.systemUTC());
     }
 
     private static void hold(java.util.function.Supplier<DigestLock> locker, AtomicInteger holders, AtomicInteger most,

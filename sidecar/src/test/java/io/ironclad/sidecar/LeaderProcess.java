@@ -6,6 +6,7 @@ import io.ironclad.sidecar.coordination.CuratorCoordination;
 import io.ironclad.sidecar.coordination.Coordination.Job;
 import io.ironclad.testsupport.Await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -20,7 +21,8 @@ final class LeaderProcess {
 
     public static void main(String[] args) throws InterruptedException {
         CuratorCoordination coordination = new CuratorCoordination(new CoordinationSettings("doomed", args[0], args[1],
-                Duration.ofMillis(Long.parseLong(args[2])), Duration.ofSeconds(1), Duration.ofSeconds(5)), new SimpleMeterRegistry());
+                Duration.ofMillis(Long.parseLong(args[2])), Duration.ofSeconds(1), Duration.ofSeconds(5)), new SimpleMeterRegistry(),
+                Clock.systemUTC());
         Await.until("leading blob-gc", Duration.ofSeconds(30), () -> coordination.isLeader(Job.BLOB_GC));
         System.out.println("LEADER");
         System.out.flush();

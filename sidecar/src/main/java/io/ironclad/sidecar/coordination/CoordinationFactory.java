@@ -7,6 +7,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.UUID;
 
 /** Chooses the coordination from {@code ironclad.coordination.*} and exports its state as gauges. */
@@ -16,13 +17,13 @@ final class CoordinationFactory {
     @Context
     @Bean(preDestroy = "close")
     Coordination coordination(
-            CoordinationProperties.Replica replica, CoordinationProperties.ZooKeeper zookeeper, MeterRegistry meters) {
+            CoordinationProperties.Replica replica, CoordinationProperties.ZooKeeper zookeeper, MeterRegistry meters, Clock clock) {
         String replicaId = replica.replicaId() == null || replica.replicaId().isBlank() ? defaultReplica() : replica.replicaId();
         CoordinationSettings settings = new CoordinationSettings(replicaId, zookeeper.connect() == null ? "" : zookeeper.connect(),
                 zookeeper.namespace(), zookeeper.sessionTimeout(), zookeeper.connectionTimeout(), zookeeper.lockTimeout());
         Coordination coordination = settings.zookeeper()
-                ? new CuratorCoordination(settings, meters)
-                : new InProcessCoordination(settings.replica());
+                ? new CuratorCoordination(settings, meters, clock)
+                : new InProcessCoordination(settings.replica(), clock);
         Gauge.builder("ironclad.coordination.reachable", coordination, c -> c.state().reachable() ? 1 : 0)
                 .description("1 while the coordination service can be used, 0 while background jobs are paused")
                 .register(meters);

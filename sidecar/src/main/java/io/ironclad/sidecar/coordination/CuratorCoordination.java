@@ -6,6 +6,7 @@ import io.ironclad.driver.Digest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -38,14 +39,15 @@ public final class CuratorCoordination implements Coordination, ConnectionStateL
     private final Map<Job, LeaderLatch> latches = new EnumMap<>(Job.class);
     private final DigestLocks local = new DigestLocks();
     private final UploadClaims uploads = new UploadClaims();
-    private final JobLedger ledger = new JobLedger();
+    private final JobLedger ledger;
     private final AtomicBoolean connected = new AtomicBoolean();
     private final AtomicBoolean pausedLogged = new AtomicBoolean();
     private final Counter degradedUnreachable;
     private final Counter degradedTimeout;
 
-    public CuratorCoordination(CoordinationSettings settings, MeterRegistry meters) {
+    public CuratorCoordination(CoordinationSettings settings, MeterRegistry meters, Clock clock) {
         this.settings = settings;
+        this.ledger = new JobLedger(clock);
         this.degradedUnreachable = degradedCounter(meters, "unreachable");
         this.degradedTimeout = degradedCounter(meters, "timeout");
         this.client = CuratorFrameworkFactory.builder()

@@ -3,6 +3,7 @@ package io.ironclad.sidecar.coordination;
 import io.ironclad.sidecar.jobs.JobLedger;
 import io.ironclad.sidecar.registry.UploadClaims;
 import io.ironclad.driver.Digest;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -11,11 +12,12 @@ public final class InProcessCoordination implements Coordination {
 
     private final DigestLocks locks = new DigestLocks();
     private final UploadClaims uploads = new UploadClaims();
-    private final JobLedger ledger = new JobLedger();
+    private final JobLedger ledger;
     private final String replica;
 
-    public InProcessCoordination(String replica) {
+    public InProcessCoordination(String replica, Clock clock) {
         this.replica = replica;
+        this.ledger = new JobLedger(clock);
     }
 
     @Override

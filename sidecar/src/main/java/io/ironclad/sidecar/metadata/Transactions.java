@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * (a transaction durable when it returns, see {@link DurableCommits}) and {@link #retried} (a
  * durable transaction run again on a deadlock, a serialization failure, a lock timeout or a
  * concurrent insert of the same key, for work that is safe to repeat). A failure of the first two
- * (and of {@link #insertIgnoringDuplicate}) is logged and answered as
+ * (and of {@link #insertIgnoringDuplicate} and {@link #insertUnlessPresent}) is logged and answered as
  * {@link Metadata.MetadataException} (503), after a database that closed itself has its pool
  * emptied ({@link BrokenConnectionEviction}); retried work that still fails throws {@link SqlFailure}.
  */
@@ -104,16 +104,15 @@ public final class Transactions {
      * visible on H2 before that request's own sync, and the caller is about to acknowledge it.
      */
     boolean insertIgnoringDuplicate(String sql, Object... args) {
-        try (Handle h = jdbi.open()) {
-            h.getConnection().setAutoCommit(true);
-            boolean inserted = insertOrFindDuplicate(h, sql, args);
-            durable.sync(h.getConnection());
-            return inserted;
-        } catch (SQLException e) {
-            throw failed(e);
-        } catch (JdbiException e) {
-            throw failed(e);
-        }
+        return insert(true, sql, args);
+    }
+
+    /**
+     * {@link #insertIgnoringDuplicate} for rows that need not be durable (the pull-through cache's
+     * bookkeeping, which a crash may lose): nothing is synced.
+     */
+    boolean insertUnlessPresent(String sql, Object... args) {
+        return insert(false, sql, args);
     }
 
     /** Whether a failure of {@link #durable} is a transient conflict, worth running the transaction again. */
@@ -138,6 +137,21 @@ public final class Transactions {
             return result;
         } catch (JdbiException e) {
             throw sqlCause(e);
+        }
+    }
+
+    private boolean insert(boolean durableWrite, String sql, Object... args) {
+        try (Handle h = jdbi.open()) {
+            h.getConnection().setAutoCommit(true);
+            boolean inserted = insertOrFindDuplicate(h, sql, args);
+            if (durableWrite) {
+                durable.sync(h.getConnection());
+            }
+            return inserted;
+        } catch (SQLException e) {
+            throw failed(e);
+        } catch (JdbiException e) {
+            throw failed(e);
         }
     }
 

@@ -8,8 +8,12 @@
  * {@link io.ironclad.sidecar.metadata.Tags}, {@link io.ironclad.sidecar.metadata.UploadSessions},
  * {@link io.ironclad.sidecar.metadata.Events} (consistency events),
  * {@link io.ironclad.sidecar.metadata.Reachability} (reachability GC and repository deletion),
- * {@link io.ironclad.sidecar.metadata.NotificationOutbox} and
- * {@link io.ironclad.sidecar.metadata.RepositoryStatistics}; {@link io.ironclad.sidecar.metadata.Metadata}
+ * {@link io.ironclad.sidecar.metadata.NotificationOutbox},
+ * {@link io.ironclad.sidecar.metadata.RepositoryStatistics},
+ * {@link io.ironclad.sidecar.metadata.WritebackPending} (write-back's pending blobs and the upload
+ * sessions held on a replica's disk), and the pull-through cache's
+ * {@link io.ironclad.sidecar.metadata.ProxyTags} and {@link io.ironclad.sidecar.metadata.ProxyImages};
+ * {@link io.ironclad.sidecar.metadata.Metadata}
  * is a thin facade over the first six for callers spanning several groups.
  *
  * <h2>Why Jdbi and not Micronaut Data JDBC</h2>

@@ -1,6 +1,8 @@
 package io.ironclad.sidecar.proxy;
 
-import io.ironclad.sidecar.proxy.CachedImages.CachedImage;
+import io.ironclad.sidecar.metadata.ProxyImages;
+import io.ironclad.sidecar.metadata.ProxyImages.CachedImage;
+import io.ironclad.sidecar.metadata.ProxyTags;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,19 +27,19 @@ public final class CacheEviction {
     private static final Logger LOG = LoggerFactory.getLogger(CacheEviction.class);
     private static final int BATCH = 100;
 
-    private final CachedImages images;
+    private final ProxyImages images;
     private final LocalCache local;
-    private final TagStates tags;
+    private final ProxyTags tags;
     private final ProxySettings settings;
     private final Counter evicted;
 
-    CacheEviction(CachedImages images, LocalCache local, TagStates tags, ProxySettings settings, MeterRegistry meters) {
+    CacheEviction(ProxyImages images, LocalCache local, ProxyTags tags, ProxySettings settings, MeterRegistry meters) {
         this.images = images;
         this.local = local;
         this.tags = tags;
         this.settings = settings;
         this.evicted = Counter.builder("ironclad.proxy.evicted").description("cached images evicted by the size bound").register(meters);
-        Gauge.builder("ironclad.proxy.cached.bytes", images, CachedImages::totalBytes)
+        Gauge.builder("ironclad.proxy.cached.bytes", images, ProxyImages::totalBytes)
                 .description("bytes the cached images stand for (shared blobs once per image)").register(meters);
     }
 

@@ -3,7 +3,9 @@ package io.ironclad.sidecar.proxy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ironclad.driver.Digest;
 import io.ironclad.sidecar.DataDirectory;
-import io.ironclad.sidecar.proxy.TagStates.TagState;
+import io.ironclad.sidecar.metadata.ProxyImages;
+import io.ironclad.sidecar.metadata.ProxyTags;
+import io.ironclad.sidecar.metadata.ProxyTags.TagState;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,15 +25,15 @@ public final class PullThrough {
 
     private final Upstreams upstreams;
     private final LocalCache local;
-    private final TagStates tags;
+    private final ProxyTags tags;
     private final ProxySettings settings;
     private final ProxyMetrics metrics;
     private final BlobFetcher blobs;
-    private final CachedImages images;
+    private final ProxyImages images;
     private final ObjectMapper json;
     private final Clock clock;
 
-    PullThrough(Upstreams upstreams, LocalCache local, TagStates tags, CachedImages images, ProxySettings settings, ProxyMetrics metrics,
+    PullThrough(Upstreams upstreams, LocalCache local, ProxyTags tags, ProxyImages images, ProxySettings settings, ProxyMetrics metrics,
             ProxyClock clock, ObjectMapper json, DataDirectory data) {
         this.images = images;
         this.json = json;

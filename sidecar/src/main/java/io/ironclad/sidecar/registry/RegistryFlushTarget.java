@@ -9,7 +9,7 @@ import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.Payload;
 import io.ironclad.driver.StorageException;
 import io.ironclad.sidecar.writeback.FlushTarget;
-import io.ironclad.sidecar.writeback.PendingBlob;
+import io.ironclad.sidecar.metadata.WritebackPending.PendingBlob;
 import jakarta.inject.Singleton;
 
 /** The write-back flush through the push's own path: digest lock, write intent, {@link ConsistentStore#put} (integrity metadata, barrier). */

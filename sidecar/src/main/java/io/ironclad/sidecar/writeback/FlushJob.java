@@ -3,6 +3,9 @@ package io.ironclad.sidecar.writeback;
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.Payload;
 import io.ironclad.driver.StorageException;
+import io.ironclad.sidecar.metadata.WritebackPending;
+import io.ironclad.sidecar.metadata.WritebackPending.PendingBlob;
+import io.ironclad.sidecar.metadata.WritebackPending.PendingSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.event.ApplicationEventListener;
@@ -55,7 +58,7 @@ final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
 
     private final WritebackSettings settings;
     private final WritebackHome home;
-    private final PendingBlobs rows;
+    private final WritebackPending rows;
     private final FlushTarget target;
     private final WritebackMeters meters;
     private final Clock clock;
@@ -65,12 +68,12 @@ final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
     private Instant lastWarning = Instant.MIN;
 
     @Inject
-    FlushJob(WritebackSettings settings, WritebackHome home, PendingBlobs rows, FlushTarget target, WritebackMeters meters,
+    FlushJob(WritebackSettings settings, WritebackHome home, WritebackPending rows, FlushTarget target, WritebackMeters meters,
             MeterRegistry registry) {
         this(settings, home, rows, target, meters, registry, Clock.systemUTC());
     }
 
-    FlushJob(WritebackSettings settings, WritebackHome home, PendingBlobs rows, FlushTarget target, WritebackMeters meters,
+    FlushJob(WritebackSettings settings, WritebackHome home, WritebackPending rows, FlushTarget target, WritebackMeters meters,
             MeterRegistry registry, Clock clock) {
         this.settings = settings;
         this.home = home;

@@ -3,6 +3,7 @@ package io.ironclad.sidecar.writeback;
 import io.ironclad.driver.Digest;
 import io.ironclad.driver.Payload;
 import io.ironclad.driver.StorageException;
+import io.ironclad.sidecar.metadata.WritebackPending.PendingBlob;
 
 /**
  * The registry's write path as the flush job needs it; implemented beside the registry, which

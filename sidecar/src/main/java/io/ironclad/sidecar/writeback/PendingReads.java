@@ -10,6 +10,8 @@ import io.ironclad.driver.Digest;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.StorageException;
 import io.ironclad.driver.TransientStorageException;
+import io.ironclad.sidecar.metadata.WritebackPending;
+import io.ironclad.sidecar.metadata.WritebackPending.PendingBlob;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,11 +37,11 @@ final class PendingReads {
     private static final Logger LOG = LoggerFactory.getLogger(PendingReads.class);
 
     private final WritebackHome home;
-    private final PendingBlobs rows;
+    private final WritebackPending rows;
     private final WritebackSettings settings;
     private final HttpClient http;
 
-    PendingReads(WritebackHome home, PendingBlobs rows, WritebackSettings settings) {
+    PendingReads(WritebackHome home, WritebackPending rows, WritebackSettings settings) {
         this.home = home;
         this.rows = rows;
         this.settings = settings;

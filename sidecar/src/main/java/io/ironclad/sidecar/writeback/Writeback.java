@@ -13,6 +13,8 @@ import io.ironclad.driver.Payload;
 import io.ironclad.driver.StorageException;
 import io.ironclad.driver.TransientStorageException;
 import io.ironclad.driver.WriterState;
+import io.ironclad.sidecar.metadata.WritebackPending;
+import io.ironclad.sidecar.metadata.WritebackPending.PendingBlob;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Clock;
@@ -40,16 +42,16 @@ public final class Writeback {
 
     private final WritebackSettings settings;
     private final WritebackHome home;
-    private final PendingBlobs rows;
+    private final WritebackPending rows;
     private final PendingReads reads;
     private final Clock clock;
 
     @jakarta.inject.Inject
-    Writeback(WritebackSettings settings, WritebackHome home, PendingBlobs rows, PendingReads reads) {
+    Writeback(WritebackSettings settings, WritebackHome home, WritebackPending rows, PendingReads reads) {
         this(settings, home, rows, reads, Clock.systemUTC());
     }
 
-    Writeback(WritebackSettings settings, WritebackHome home, PendingBlobs rows, PendingReads reads, Clock clock) {
+    Writeback(WritebackSettings settings, WritebackHome home, WritebackPending rows, PendingReads reads, Clock clock) {
         this.settings = requireNonNull(settings, "settings is null");
         this.home = requireNonNull(home, "home is null");
         this.rows = requireNonNull(rows, "rows is null");
@@ -183,7 +185,7 @@ public final class Writeback {
      * those bytes (same length, same hash state). Durable when it returns. Returns the session's
      * local state (same size and hash state), or empty when this replica holds no such copy: the
      * caller then fails as without write-back. The session's parts in the store are left to the
-     * upload reaper ({@link PendingBlobs#rebaseSession}).
+     * upload reaper ({@link WritebackPending#rebaseSession}).
      */
     public Optional<UploadState> continueLocally(String sessionId, UploadState remote) {
         if (!settings.enabled() || isLocal(remote) || remote.size() == 0) {

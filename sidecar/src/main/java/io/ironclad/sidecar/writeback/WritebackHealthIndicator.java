@@ -1,5 +1,6 @@
 package io.ironclad.sidecar.writeback;
 
+import io.ironclad.sidecar.metadata.WritebackPending.PendingSummary;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;

@@ -1,5 +1,6 @@
 package io.ironclad.sidecar.writeback;
 
+import io.ironclad.sidecar.metadata.WritebackPending.PendingSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;

@@ -35,11 +35,6 @@ class LayeringTest {
      * each with the reason. Shrink this list; never grow it without saying why here.
      */
     private static final Set<String> SQL_OUTSIDE_METADATA = Set.of(
-            // write-back's pending-blob rows: owned by the write-back work of issue 13, to move into metadata next
-            "io.ironclad.sidecar.writeback.PendingBlobs",
-            // pull-through's tag states and cached-image bookkeeping: owned by the proxy work of issue 13, to move into metadata next
-            "io.ironclad.sidecar.proxy.TagStates",
-            "io.ironclad.sidecar.proxy.CachedImages",
             // no SQL: reads a startup failure's cause chain, and an SQLException there means "database: ..." (exit 3)
             "io.ironclad.sidecar.StartupFailure");
 

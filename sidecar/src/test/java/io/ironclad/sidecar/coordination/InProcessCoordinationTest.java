@@ -8,6 +8,10 @@ import io.ironclad.sidecar.coordination.Coordination.DigestLock;
 import io.ironclad.sidecar.coordination.Coordination.Job;
 import io.ironclad.sidecar.coordination.Coordination.Role;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,7 +23,9 @@ class InProcessCoordinationTest {
 
     private static final Digest DIGEST = Digests.sha256("in-process".getBytes(StandardCharsets.UTF_8));
 
-    private final InProcessCoordination coordination = new InProcessCoordination("solo");
+    private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+
+    private final InProcessCoordination coordination = new InProcessCoordination("solo", Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void leadsAndRunsEveryJob() {
@@ -37,6 +43,13 @@ class InProcessCoordinationTest {
             assertThat(j.runs()).isEqualTo(1);
             assertThat(j.lastRun()).isPresent();
         });
+    }
+
+    @Test
+    void aRunIsStampedWithTheInjectedClock() {
+        assertThat(coordination.state().jobs().get(Job.BLOB_GC).lastRun()).isEmpty();
+        coordination.runIfLeader(Job.BLOB_GC, () -> { });
+        assertThat(coordination.state().jobs().get(Job.BLOB_GC).lastRun()).isEqualTo(Optional.of(NOW));
     }
 
     @Test

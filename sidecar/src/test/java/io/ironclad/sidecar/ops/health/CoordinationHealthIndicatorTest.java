@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthResult;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ class CoordinationHealthIndicatorTest {
 
     @Test
     void aSingleReplicaIsUpAndLeadsEveryJob() {
-        HealthResult result = health(new InProcessCoordination("solo"));
+        HealthResult result = health(new InProcessCoordination("solo", Clock.systemUTC()));
         assertThat(result.getStatus()).isEqualTo(HealthStatus.UP);
         Map<?, ?> details = (Map<?, ?>) result.getDetails();
         assertThat(details.get("mode")).isEqualTo("in-process");
@@ -37,7 +38,8 @@ class CoordinationHealthIndicatorTest {
             closedPort = socket.getLocalPort();
         }
         try (CuratorCoordination coordination = new CuratorCoordination(new CoordinationSettings("r", "127.0.0.1:" + closedPort,
-                "test", Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1)), new SimpleMeterRegistry())) {
+                "test", Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1)), new SimpleMeterRegistry(),
+                Clock.systemUTC())) {
             HealthResult result = health(coordination);
             assertThat(result.getStatus().getName()).isEqualTo("UNKNOWN");
             assertThat(result.getStatus().getDescription()).hasValue("ZooKeeper unreachable, background jobs paused");
