@@ -63,8 +63,9 @@ public final class BlobService {
         if (!metadata.unlinkBlob(repository, digest)) {
             throw new RegistryException(ErrorCode.BLOB_UNKNOWN, digest + " is not in " + repository);
         }
-        if (writeback.enabled() && metadata.repositoriesLinking(digest, 1).isEmpty()) {
-            writeback.unreferenced(digest);
+        if (writeback.enabled()) {
+            // when the lock is not granted, the flush job's next round drops it (same decision, same lock)
+            PendingDrops.dropIfUnreferenced(coordination, metadata, digest, () -> writeback.unreferenced(digest));
         }
     }
 

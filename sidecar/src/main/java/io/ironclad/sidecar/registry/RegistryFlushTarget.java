@@ -41,7 +41,7 @@ final class RegistryFlushTarget implements FlushTarget {
     }
 
     @Override
-    public boolean referenced(Digest digest) {
-        return !metadata.repositoriesLinking(digest, 1).isEmpty();
+    public boolean dropIfUnreferenced(Digest digest, Runnable drop) {
+        return PendingDrops.dropIfUnreferenced(coordination, metadata, digest, drop);
     }
 }

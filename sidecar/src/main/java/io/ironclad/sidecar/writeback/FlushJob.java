@@ -206,13 +206,11 @@ final class FlushJob implements ApplicationEventListener<ServerStartupEvent> {
     /** True: stored; false: dropped or put off; empty: the store is down. */
     private boolean dropIfUnreferenced(PendingBlob blob) {
         Digest digest = blob.digest();
-        if (target.referenced(digest)) {
-            return false;
-        }
-        rows.remove(digest);
-        home.area().delete(digest);
-        LOG.info("{} lost its last repository while pending: dropped, not flushed", digest);
-        return true;
+        return target.dropIfUnreferenced(digest, () -> {
+            rows.remove(digest);
+            home.area().delete(digest);
+            LOG.info("{} lost its last repository while pending: dropped, not flushed", digest);
+        });
     }
 
     private Optional<Boolean> flush(PendingBlob blob) {

@@ -25,6 +25,13 @@ public interface FlushTarget {
      */
     boolean storeDown();
 
-    /** Whether any repository still links {@code digest}: an unlinked pending blob is dropped, not flushed. */
-    boolean referenced(Digest digest);
+    /**
+     * Runs {@code drop} if no repository links {@code digest} any more (an unlinked pending blob is
+     * dropped, not flushed), deciding under the digest's delete lock: a push that recorded the
+     * pending row holds the write lock until it has linked the blob, so it is either waited for
+     * or seen, and an acknowledged blob is never dropped between its row and its link. Returns
+     * whether it dropped; false, dropping nothing, when the lock cannot be had (the coordination
+     * service is unreachable or a writer holds it past the lock timeout): the next round asks again.
+     */
+    boolean dropIfUnreferenced(Digest digest, Runnable drop);
 }
