@@ -1,5 +1,6 @@
 package io.ironclad.sidecar;
 
+import io.ironclad.sidecar.coordination.Coordination;
 import io.ironclad.sidecar.jobs.BlobCollector;
 import io.ironclad.sidecar.metadata.Metadata;
 import io.ironclad.sidecar.registry.BlobLayout;
@@ -193,6 +194,40 @@ class WritebackTest {
             assertThat(localCopies("a")).as("the last reference went, so did the local copy").isEmpty();
             Await.until("nothing pending", Duration.ofSeconds(10), () -> gauge(owner, "ironclad.writeback.pending.count") == 0);
         }
+    }
+
+    /**
+     * The moment of a push between its pending row and its link (it holds the digest's write lock
+     * throughout): a flush round that finds the row unlinked then must wait for the lock and see the
+     * link, not drop an acknowledged blob. Found on PostgreSQL, where the gap was wide enough to hit
+     * 1 run in 4; here the test holds the gap open itself.
+     */
+    @Test
+    void aFlushRoundDoesNotDropAPendingBlobWhileAPushStillHoldsItsDigest() throws Exception {
+        byte[] blob = random(25_000, 6);
+        Digest d = Digest.parse(digest(blob));
+        try (Sidecar owner = replica("a", true)) {
+            driver.down(true);
+            Oci.pushMonolithic(owner, "wb/race", blob);
+            Metadata metadata = owner.bean(Metadata.class);
+            Metadata.BlobRow row = metadata.findBlob(d).orElseThrow();
+            try (Coordination.DigestLock pushing = owner.bean(Coordination.class).lockForWrite(d)) {
+                assertThat(metadata.unlinkBlob("wb/race", d)).isTrue();
+                Await.until("a flush round reached the unlinked pending blob", Duration.ofSeconds(10),
+                        () -> localCopies("a").isEmpty() || aThreadWaitsIn("PendingDrops"));
+                assertThat(localCopies("a")).as("not dropped while a push holds the digest").hasSize(1);
+                metadata.recordBlob("wb/race", row); // the push links it, then lets go
+            }
+            Await.until("the waiting round went on", Duration.ofSeconds(10), () -> !aThreadWaitsIn("PendingDrops"));
+            assertThat(localCopies("a")).as("linked again before the round could decide: kept").hasSize(1);
+            assertThat(gauge(owner, "ironclad.writeback.pending.count")).isEqualTo(1);
+        }
+    }
+
+    private static boolean aThreadWaitsIn(String simpleClassName) {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getState() == Thread.State.WAITING || e.getKey().getState() == Thread.State.TIMED_WAITING)
+                .anyMatch(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().endsWith("." + simpleClassName)));
     }
 
     private static double gauge(Sidecar sidecar, String name) {
