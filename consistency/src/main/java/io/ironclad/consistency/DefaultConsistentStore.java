@@ -1,6 +1,7 @@
 package io.ironclad.consistency;
 
 import io.ironclad.consistency.availability.BackendAvailability;
+import io.ironclad.consistency.availability.BackendProbe;
 import io.ironclad.driver.ByteRange;
 import io.ironclad.driver.Capabilities;
 import io.ironclad.driver.Digest;
@@ -34,9 +35,6 @@ final class DefaultConsistentStore implements ConsistentStore {
     private final VerifiedReads reads;
     private final VerifiedWrites writes;
     private final StorageDriver backend;
-
-    /** What {@link #probe()} looks up: a key nothing writes, so a healthy store answers 'not found'. */
-    private static final ObjectKey PROBE_KEY = ObjectKey.of("ironclad-health/probe");
 
     /**
      * @param driver the backend behind its circuit breaker: every call of the store's operations
@@ -113,7 +111,7 @@ final class DefaultConsistentStore implements ConsistentStore {
 
     @Override
     public void probe() throws StorageException {
-        backend.find(PROBE_KEY, ReadOptions.PLAIN);
+        BackendProbe.ask(backend);
     }
 
     @Override

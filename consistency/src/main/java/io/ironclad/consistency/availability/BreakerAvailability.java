@@ -29,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 final class BreakerAvailability implements BackendAvailability {
 
     private static final System.Logger LOG = System.getLogger(BackendAvailability.class.getName());
-    static final ObjectKey PROBE_KEY = ObjectKey.of("ironclad-health/probe");
 
     /** A driver call guarded by the breaker. */
     @FunctionalInterface
@@ -91,7 +90,7 @@ final class BreakerAvailability implements BackendAvailability {
     @Override
     public BackendStatus probe() {
         try {
-            call("probe", PROBE_KEY, false, probe);
+            call("probe", BackendProbe.KEY, false, probe);
         } catch (StorageException e) {
             // the status tells: a failure was counted, or the breaker refused the probe
         }

@@ -2,7 +2,6 @@ package io.ironclad.consistency.availability;
 
 import static java.util.Objects.requireNonNull;
 
-import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -38,7 +37,7 @@ public final class CircuitBreakers {
         requireNonNull(clock, "clock is null");
         requireNonNull(registry, "registry is null");
         BreakerAvailability breaker = new BreakerAvailability(driver.name(), settings, clock, registry,
-                () -> driver.find(BreakerAvailability.PROBE_KEY, ReadOptions.PLAIN));
+                () -> BackendProbe.ask(driver));
         return new Guarded(new CircuitBreakingDriver(driver, breaker), breaker);
     }
 }

@@ -1,8 +1,7 @@
 package io.ironclad.sidecar.backend;
 
 import io.ironclad.consistency.availability.BackendAvailability;
-import io.ironclad.driver.ObjectKey;
-import io.ironclad.driver.ReadOptions;
+import io.ironclad.consistency.availability.BackendProbe;
 import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import io.ironclad.driver.TransientStorageException;
@@ -20,11 +19,10 @@ import org.slf4j.LoggerFactory;
 final class BackendStartupCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackendStartupCheck.class);
-    private static final ObjectKey PROBE_KEY = ObjectKey.of("ironclad-health/probe");
 
     BackendStartupCheck(StorageDriver driver, BackendAvailability availability, BackendSettings settings) {
         try {
-            driver.find(PROBE_KEY, ReadOptions.PLAIN);
+            BackendProbe.ask(driver);
             LOG.info("object store ({}) answers", driver.name());
         } catch (TransientStorageException e) {
             // unavailable, or no answer in time: the backend is not there for us now
