@@ -1,5 +1,12 @@
 package io.ironclad.benchmarks;
 
+import static io.ironclad.benchmarks.ThroughputRuns.RUNS;
+import static io.ironclad.benchmarks.ThroughputRuns.SIZE;
+import static io.ironclad.benchmarks.ThroughputRuns.curl;
+import static io.ironclad.benchmarks.ThroughputRuns.line;
+import static io.ironclad.benchmarks.ThroughputRuns.mbPerSecond;
+import static io.ironclad.benchmarks.ThroughputRuns.sha256;
+import static io.ironclad.benchmarks.ThroughputRuns.writeRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ironclad.consistency.ConsistentStore;
@@ -19,21 +26,15 @@ import io.ironclad.swift.SwiftDrivers;
 import io.ironclad.testsupport.OpsService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -49,8 +50,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class SwiftThroughputBench {
 
-    private static final int SIZE = 64 * 1024 * 1024;
-    private static final int RUNS = 3;
     private static final String CONTAINER = "throughput";
 
     @TempDir
@@ -141,63 +140,5 @@ class SwiftThroughputBench {
     private ConsistentStore store(OpsService aio, String cache) throws IOException {
         return ConsistentStores.create(SwiftDrivers.create(config(aio)),
                 ConsistentStoreConfig.defaults(Files.createDirectories(temp.resolve("cache-" + cache))), List.of(), new SimpleMeterRegistry());
-    }
-
-    @FunctionalInterface
-    private interface Run {
-        void run() throws Exception;
-    }
-
-    private static double mbPerSecond(Run run) throws Exception {
-        long start = System.nanoTime();
-        run.run();
-        return SIZE / 1e6 / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static String line(String path, List<Double> puts, List<Double> gets) {
-        return String.format("%-24s PUT %6.1f MB/s   GET %6.1f MB/s", path, median(puts), median(gets));
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
-    }
-
-    private static void curl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "-f"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(false).start();
-        assertThat(process.waitFor()).as("%s", command).isZero();
-    }
-
-    private static Digest writeRandom(Path file) throws IOException {
-        Random random = new Random(64);
-        byte[] buffer = new byte[1024 * 1024];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (int i = 0; i < SIZE / buffer.length; i++) {
-                random.nextBytes(buffer);
-                out.write(buffer);
-            }
-        }
-        return sha256(file);
-    }
-
-    private static Digest sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return sha256(in);
-        }
-    }
-
-    private static Digest sha256(InputStream in) throws IOException {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            try (DigestInputStream digesting = new DigestInputStream(in, sha)) {
-                digesting.transferTo(OutputStream.nullOutputStream());
-            }
-            return Digest.of(Digest.Algorithm.SHA256, sha.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
