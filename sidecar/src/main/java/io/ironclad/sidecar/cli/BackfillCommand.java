@@ -11,7 +11,6 @@ import io.ironclad.driver.StorageDriver;
 import io.ironclad.driver.StorageException;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,8 +44,8 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "change nothing; report what would be stamped")
     boolean dryRun;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write the JSON summary to FILE instead of stdout")
-    Path report;
+    @Mixin
+    ReportFlag report;
 
     @Mixin
     ServerFlags server;
@@ -63,7 +62,7 @@ final class BackfillCommand implements Callable<Integer> {
             if (dryRun) {
                 args.add("--dry-run");
             }
-            return new RemoteRun(remote.get()).run("backfill", args, Optional.ofNullable(report), root.io());
+            return new RemoteRun(remote.get()).run("backfill", args, report.file(), root.io());
         }
         Walk walk = walkFlags.walk("backfill");
         ReadOptions reads = walkFlags.reads();
@@ -85,7 +84,7 @@ final class BackfillCommand implements Callable<Integer> {
             summary.put("metadataMismatch", tally.count(Outcome.METADATA_MISMATCH));
             summary.put("errors", tally.count(Outcome.ERROR));
             summary.put("problems", tally.problems());
-            Report.write(summary, Optional.ofNullable(report), root.io().out());
+            Report.write(summary, report.file(), root.io().out());
             return tally.anyBad() ? 1 : 0;
         }
     }

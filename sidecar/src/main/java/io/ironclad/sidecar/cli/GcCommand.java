@@ -1,7 +1,6 @@
 package io.ironclad.sidecar.cli;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +33,8 @@ final class GcCommand implements Callable<Integer> {
     @Option(names = "--grace-period", paramLabel = "DURATION", description = "override ironclad.gc.grace-period (e.g. 0s, 1h)")
     String gracePeriod;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write the JSON summary to FILE instead of stdout")
-    Path report;
+    @Mixin
+    ReportFlag report;
 
     @Mixin
     ServerFlags server;
@@ -55,7 +54,7 @@ final class GcCommand implements Callable<Integer> {
             if (gracePeriod != null) {
                 args.addAll(List.of("--grace-period", gracePeriod));
             }
-            return new RemoteRun(remote.get()).run("gc", args, Optional.ofNullable(report), root.io());
+            return new RemoteRun(remote.get()).run("gc", args, report.file(), root.io());
         }
         Map<String, Object> overrides = store.overrides();
         if (gracePeriod != null) {
@@ -71,7 +70,7 @@ final class GcCommand implements Callable<Integer> {
         summary.put("failed", result.failed());
         summary.put("seconds", Math.round((System.nanoTime() - started) / 1e6) / 1000.0);
         summary.put("blobs", result.blobs().stream().map(GcCommand::json).toList());
-        Report.write(summary, Optional.ofNullable(report), root.io().out());
+        Report.write(summary, report.file(), root.io().out());
         return result.failed() > 0 ? 1 : 0;
     }
 

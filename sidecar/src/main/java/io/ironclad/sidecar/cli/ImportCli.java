@@ -34,8 +34,8 @@ final class ImportCli implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "resume from and record progress in FILE (after every repository)")
     Path checkpoint;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write the JSON summary to FILE instead of stdout")
-    Path report;
+    @Mixin
+    ReportFlag report;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "4", description = "blobs hashed at once (default ${DEFAULT-VALUE})")
     int parallel;
@@ -56,7 +56,7 @@ final class ImportCli implements Callable<Integer> {
             throw CliException.usage("--parallel and --page-size must be whole numbers of at least 1");
         }
         ImportOptions options = new ImportOptions(Optional.ofNullable(treeRoot), Optional.ofNullable(checkpoint),
-                Optional.ofNullable(report), parallel, Math.min(MAX_PAGE_SIZE, pageSize), fresh, store.overrides());
+                report.file(), parallel, Math.min(MAX_PAGE_SIZE, pageSize), fresh, store.overrides());
         return ImportCommand.run(options, root.backends(), root.io());
     }
 }

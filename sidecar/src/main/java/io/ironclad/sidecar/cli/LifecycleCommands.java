@@ -2,7 +2,6 @@ package io.ironclad.sidecar.cli;
 
 import io.ironclad.sidecar.lifecycle.RepositoryDeletion;
 import io.ironclad.sidecar.lifecycle.Retention;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -64,8 +63,8 @@ final class LifecycleCommands {
         @Option(names = "--dry-run", description = "delete nothing; count what would go")
         boolean dryRun;
 
-        @Option(names = "--report", paramLabel = "FILE", description = "write the JSON summary to FILE instead of stdout")
-        Path report;
+        @Mixin
+        ReportFlag report;
 
         @Mixin
         StoreFlags store;
@@ -84,7 +83,7 @@ final class LifecycleCommands {
                 summary.put("manifests", d.manifests());
                 summary.put("blobLinks", d.blobLinks());
             });
-            Report.write(summary, Optional.ofNullable(report), io.out());
+            Report.write(summary, report.file(), io.out());
             if (deleted.isEmpty()) {
                 io.err().println("ironclad repo delete: repository '" + repository + "' is not known");
                 return 1;
@@ -107,8 +106,8 @@ final class LifecycleCommands {
         @Option(names = "--apply", description = "delete the tags the rules do not keep (default: report only)")
         boolean apply;
 
-        @Option(names = "--report", paramLabel = "FILE", description = "write the JSON summary to FILE instead of stdout")
-        Path report;
+        @Mixin
+        ReportFlag report;
 
         @Mixin
         StoreFlags store;
@@ -128,7 +127,7 @@ final class LifecycleCommands {
                 r.put("deleted", plan.deleted().stream().map(Retention.Tag::name).toList());
                 return r;
             }).toList());
-            Report.write(summary, Optional.ofNullable(report), root.io().out());
+            Report.write(summary, report.file(), root.io().out());
             return 0;
         }
     }

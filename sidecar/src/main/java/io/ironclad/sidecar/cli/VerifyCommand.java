@@ -3,7 +3,6 @@ package io.ironclad.sidecar.cli;
 import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageDriver;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,8 +32,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--quarantine", description = "move corrupt blobs to quarantine/<key> (copied, checked, then the original deleted)")
     boolean quarantine;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write the JSON summary to FILE instead of stdout")
-    Path report;
+    @Mixin
+    ReportFlag report;
 
     @Mixin
     ServerFlags server;
@@ -51,7 +50,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (quarantine) {
                 args.add("--quarantine");
             }
-            return new RemoteRun(remote.get()).run("verify", args, Optional.ofNullable(report), root.io());
+            return new RemoteRun(remote.get()).run("verify", args, report.file(), root.io());
         }
         Walk walk = walkFlags.walk("verify");
         ReadOptions reads = walkFlags.reads();
@@ -77,7 +76,7 @@ final class VerifyCommand implements Callable<Integer> {
             summary.put("errors", tally.count(Outcome.ERROR));
             summary.put("quarantined", tally.quarantinedCount());
             summary.put("problems", tally.problems());
-            Report.write(summary, Optional.ofNullable(report), root.io().out());
+            Report.write(summary, report.file(), root.io().out());
             return tally.anyBad() ? 1 : 0;
         }
     }
