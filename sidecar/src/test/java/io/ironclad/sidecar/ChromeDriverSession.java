@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ironclad.testsupport.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -67,13 +68,22 @@ final class ChromeDriverSession implements AutoCloseable {
 
     /** Runs {@code condition} (a JavaScript expression) until it is true, failing after {@code timeout}. */
     void await(String condition, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!execute("return Boolean(" + condition + ");").asBoolean()) {
-            if (!Instant.now().isBefore(deadline)) {
-                throw new AssertionError(condition + " not true within " + timeout + "; the page shows: "
-                        + execute("return document.body.innerText.slice(0, 1500);").asText());
-            }
-            TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // poll interval of a deadline wait
+        try {
+            Await.until(condition, timeout, () -> holds(condition));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the page shows: "
+                    + execute("return document.body.innerText.slice(0, 1500);").asText(), e);
+        }
+    }
+
+    private boolean holds(String condition) {
+        try {
+            return execute("return Boolean(" + condition + ");").asBoolean();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + condition, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("WebDriver could not evaluate " + condition, e);
         }
     }
 
