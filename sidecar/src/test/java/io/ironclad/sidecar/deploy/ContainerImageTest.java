@@ -2,6 +2,7 @@ package io.ironclad.sidecar.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ironclad.testsupport.Await;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -38,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ContainerImageTest {
 
     private static final Duration START_DEADLINE = Duration.ofSeconds(120);
-    private static final Duration POLL = Duration.ofMillis(250);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
@@ -84,22 +83,39 @@ class ContainerImageTest {
         }
     }
 
-    /** Waits until /v2/ answers 401 (it requires credentials), failing at once with the log if the container exits. */
+    /** Waits until /v2/ answers 401 (it requires credentials), failing at once if the container exits; the log goes with a failure. */
     private static void awaitRegistry(Podman podman, String container, URI base) throws Exception {
-        Instant deadline = Instant.now().plus(START_DEADLINE);
-        while (true) {
-            String state = podman.podman("inspect", "-f", "{{.State.Status}}", container).ok().output().strip();
-            assertThat(state).as("container state; log: %s", podman.podman("logs", container).output()).isIn("running", "created");
-            try {
-                if (get(base.resolve("/v2/"), null).statusCode() == 401) {
-                    return;
-                }
-            } catch (java.io.IOException notListeningYet) {
-                // the JVM is still starting
-            }
-            assertThat(Instant.now()).as("the registry answered /v2/ within %s; log: %s", START_DEADLINE,
-                    podman.podman("logs", container).output()).isBefore(deadline);
-            Thread.sleep(POLL.toMillis()); // the poll interval of this deadline wait, not a guess at how long start-up takes
+        try {
+            Await.until("the registry answers /v2/ with 401 within " + START_DEADLINE, START_DEADLINE, () -> {
+                assertThat(state(podman, container)).as("container state").isIn("running", "created");
+                return answersUnauthorized(base.resolve("/v2/"));
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; log: " + podman.podman("logs", container).output(), e);
+        }
+    }
+
+    private static String state(Podman podman, String container) {
+        try {
+            return podman.podman("inspect", "-f", "{{.State.Status}}", container).ok().output().strip();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while inspecting " + container, e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static boolean answersUnauthorized(URI uri) {
+        try {
+            return get(uri, null).statusCode() == 401;
+        } catch (java.io.IOException notListeningYet) {
+            return false; // the JVM is still starting
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + uri, e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
