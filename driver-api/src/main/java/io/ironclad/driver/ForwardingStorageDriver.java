@@ -49,6 +49,11 @@ public abstract class ForwardingStorageDriver implements StorageDriver {
     }
 
     @Override
+    public ObjectWriter newWriter(ObjectKey target, PutOptions options) throws StorageException {
+        return delegate.newWriter(target, options);
+    }
+
+    @Override
     public ObjectWriter resumeWriter(WriterState state) throws StorageException {
         return delegate.resumeWriter(state);
     }
