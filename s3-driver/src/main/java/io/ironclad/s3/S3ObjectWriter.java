@@ -126,7 +126,8 @@ final class S3ObjectWriter implements ObjectWriter {
 
     /**
      * A writer started at its target continues while its upload is open. Its metadata went with
-     * the upload's creation; a resumed writer takes the first commit's metadata as that.
+     * the upload's creation and is what the object gets; a resumed writer no longer knows it, so it
+     * cannot refuse a commit that names other metadata.
      */
     private static S3ObjectWriter resumeAtTarget(S3StorageDriver driver, WriterState state, String id, String s3UploadId)
             throws StorageException {
