@@ -194,7 +194,7 @@ public final class FaultyDriver extends ForwardingStorageDriver {
     @Override
     public ObjectWriter newWriter(ObjectKey target, PutOptions options) throws StorageException {
         requireUp(target);
-        return new FaultyWriter(super.newWriter(target, options));
+        return new FaultyWriter(delegate().newWriter(target, options));
     }
 
     @Override
