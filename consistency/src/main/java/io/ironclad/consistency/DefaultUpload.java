@@ -28,21 +28,24 @@ final class DefaultUpload implements Upload {
     private final Digest.Algorithm algorithm;
     /** The running hash of an upload that lives within one call ({@link #inOneCall}); null for a resumable one. */
     private final Hasher live;
+    /** The commit's options when the writer was started with them (its target known from the start); else made at commit. */
+    private final PutOptions presetOptions;
     private byte[] hashState;
     private long size;
 
     DefaultUpload(StoreContext context, VerifiedWrites writes, ObjectWriter writer, Hasher hasher, long size) {
-        this(context, writes, writer, hasher, size, false);
+        this(context, writes, writer, hasher, size, false, null);
     }
 
     private DefaultUpload(StoreContext context, VerifiedWrites writes, ObjectWriter writer, Hasher hasher, long size,
-            boolean live) {
+            boolean live, PutOptions presetOptions) {
         this.context = context;
         this.writes = writes;
         this.driver = context.driver;
         this.writer = writer;
         this.algorithm = hasher.algorithm();
         this.live = live ? hasher : null;
+        this.presetOptions = presetOptions;
         this.hashState = live ? null : hasher.exportState();
         this.size = size;
     }
@@ -52,9 +55,12 @@ final class DefaultUpload implements Upload {
      * monolithic put cut into parts): it keeps {@code hasher} live instead of exporting its state
      * after every part, so it can be the JDK's SHA-256 (SHA-NI speed) rather than Bouncy Castle's
      * exportable one. It is written with {@link #write}; {@link #state()} is unsupported.
+     * {@code options} are those the writer was started with ({@link StorageDriver#newWriter(ObjectKey, PutOptions)}):
+     * the commit uses their metadata.
      */
-    static DefaultUpload inOneCall(StoreContext context, VerifiedWrites writes, ObjectWriter writer, Hasher hasher) {
-        return new DefaultUpload(context, writes, writer, hasher, 0, true);
+    static DefaultUpload inOneCall(StoreContext context, VerifiedWrites writes, ObjectWriter writer, Hasher hasher,
+            PutOptions options) {
+        return new DefaultUpload(context, writes, writer, hasher, 0, true, options);
     }
 
     @Override
@@ -108,8 +114,8 @@ final class DefaultUpload implements Upload {
             return existing.get();
         }
         boolean createOnly = driver.capabilities().has(Capability.CONDITIONAL_CREATE);
-        PutOptions options = new IntegrityMetadata(expected, size, context.clock.instant()).toPutOptions()
-                .withCreateOnly(createOnly);
+        PutOptions options = (presetOptions != null ? presetOptions
+                : new IntegrityMetadata(expected, size, context.clock.instant()).toPutOptions()).withCreateOnly(createOnly);
         try {
             context.retryTransient("complete", target, () -> writer.commit(target, options));
         } catch (ObjectAlreadyExistsException e) {

@@ -81,8 +81,11 @@ final class VerifiedWrites {
      * streamed straight through cannot give.
      */
     private StoredObject putInParts(ObjectKey key, Digest digest, Payload payload) throws StorageException {
-        ObjectWriter writer = context.retryTransient("start upload", NEW_UPLOAD, context.driver::newWriter);
-        DefaultUpload upload = DefaultUpload.inOneCall(context, this, writer, Hashers.fast(digest.algorithm()));
+        // the key and metadata are known before the first part, so the driver may keep the parts under the key
+        // itself (S3: no staging copy at commit); nothing is visible there before the hash matched and commit ran
+        PutOptions options = new IntegrityMetadata(digest, payload.size(), context.clock.instant()).toPutOptions();
+        ObjectWriter writer = context.retryTransient("start upload", NEW_UPLOAD, () -> context.driver.newWriter(key, options));
+        DefaultUpload upload = DefaultUpload.inOneCall(context, this, writer, Hashers.fast(digest.algorithm()), options);
         try {
             upload.write(payload);
         } catch (StorageException | RuntimeException e) {

@@ -154,6 +154,58 @@ class LargeChunkTest {
         assertThat(spoolFiles()).isEmpty();
     }
 
+    /**
+     * The key and metadata of a monolithic put are known before its first part, so its writer is
+     * started at the key with the integrity metadata (S3 then completes there without a staging
+     * copy); a body that does not hash to its digest is cancelled before any commit.
+     */
+    @Test
+    void aMonolithicPutAboveThePartSizeStartsItsWriterAtTheKeyAndCommitsOnlyAVerifiedBody() throws Exception {
+        byte[] data = Fixture.bytes(3 * PART + 17, 8);
+        Digest digest = Fixture.sha256(data);
+        List<String> calls = new CopyOnWriteArrayList<>();
+        StorageDriver recording = recordingWriters(withPartSize(InMemoryDrivers.create(), 1, PART), calls);
+        ConsistentStore store = store(recording);
+
+        StoredObject stored = store.put(KEY, Expectation.of(digest, data.length), new ClientBody(data).payload());
+
+        assertThat(calls).containsExactly("start at " + KEY.value() + " for " + digest + " over " + data.length, "commit " + KEY.value());
+        assertThat(stored.digest()).isEqualTo(digest);
+        assertThat(readBack(store, data)).isEqualTo(data);
+
+        calls.clear();
+        byte[] other = Fixture.bytes(3 * PART + 17, 9);
+        ObjectKey wrong = ObjectKey.of("blobs/sha256/bb/wrong");
+        assertThatThrownBy(() -> store.put(wrong, Expectation.of(digest, other.length), new ClientBody(other).payload()))
+                .isInstanceOf(io.ironclad.driver.IntegrityException.class);
+        assertThat(calls).containsExactly("start at " + wrong.value() + " for " + digest + " over " + other.length, "cancel");
+        assertThat(recording.find(wrong, io.ironclad.driver.ReadOptions.FRESH)).isEmpty();
+    }
+
+    /** Records which writers are started where (with the digest and size their metadata names), and their commits and cancels. */
+    private static StorageDriver recordingWriters(StorageDriver driver, List<String> calls) {
+        return new ForwardingStorageDriver(driver) {
+            @Override
+            public io.ironclad.driver.ObjectWriter newWriter(ObjectKey target, io.ironclad.driver.PutOptions options) throws StorageException {
+                calls.add("start at " + target.value() + " for " + options.userMetadata().get(IntegrityMetadata.DIGEST)
+                        + " over " + options.userMetadata().get(IntegrityMetadata.SIZE));
+                return new io.ironclad.driver.ForwardingObjectWriter(super.newWriter(target, options)) {
+                    @Override
+                    public io.ironclad.driver.ObjectInfo commit(ObjectKey key, io.ironclad.driver.PutOptions commitOptions) throws StorageException {
+                        calls.add("commit " + key.value());
+                        return super.commit(key, commitOptions);
+                    }
+
+                    @Override
+                    public void cancel() throws StorageException {
+                        calls.add("cancel");
+                        super.cancel();
+                    }
+                };
+            }
+        };
+    }
+
     /** With a minimum part size, a chunk's last part is never below it when the chunk is not: the next chunk may follow. */
     @Test
     void cutPointsKeepEveryPartWithinTheLimitsAndTheLastPartAboveTheMinimum() {

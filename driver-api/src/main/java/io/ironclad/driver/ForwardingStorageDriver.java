@@ -48,6 +48,9 @@ public abstract class ForwardingStorageDriver implements StorageDriver {
         return delegate.newWriter();
     }
 
+    // newWriter(target, options) is left to the interface's default (this.newWriter()), so a subclass that
+    // overrides newWriter() alone still sees every upload; one that forwards the targeted form says so itself
+
     @Override
     public ObjectWriter resumeWriter(WriterState state) throws StorageException {
         return delegate.resumeWriter(state);

@@ -67,6 +67,22 @@ public interface StorageDriver extends AutoCloseable {
     ObjectWriter newWriter() throws StorageException;
 
     /**
+     * Starts a multi-part upload that is to be committed to {@code target} with {@code options}'
+     * user metadata, both known before the first part (a large put of a known key). A driver may
+     * then keep the parts under {@code target} itself (S3: a multipart upload of the target key,
+     * so that commit is a completion instead of a completion plus a server-side copy). As with
+     * {@link #newWriter()}, nothing is visible under {@code target} before commit, and cancel
+     * leaves an object already stored there alone. Its {@link ObjectWriter#commit} must name
+     * {@code target} and the same user metadata (create-only may differ); drivers that keep
+     * nothing under the target answer {@link #newWriter()}, which is the default.
+     *
+     * @throws IllegalArgumentException from the writer's commit to another key or with other user metadata
+     */
+    default ObjectWriter newWriter(ObjectKey target, PutOptions options) throws StorageException {
+        return newWriter();
+    }
+
+    /**
      * Continues an upload started by {@link #newWriter()} in this or another process.
      *
      * @throws ObjectNotFoundException if the upload was committed, cancelled or reaped

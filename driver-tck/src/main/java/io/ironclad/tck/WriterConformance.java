@@ -119,6 +119,45 @@ public abstract class WriterConformance extends ListingConformance {
         driver().delete(key);
     }
 
+    // --- writer started at its target (a large put of a known key) ---
+
+    @Test
+    public void writerStartedAtTargetShowsNothingBeforeCommit() throws Exception {
+        long partSize = partSize();
+        ObjectKey key = key("at-target");
+        PutOptions options = PutOptions.of(Map.of("kind", "at-target"));
+        ObjectWriter writer = driver().newWriter(key, options);
+        List<Payload> parts = List.of(SeededPayloads.of(31, partSize), SeededPayloads.of(32, 5));
+        writer.writePart(1, parts.get(0));
+        writer.writePart(2, parts.get(1));
+        assertThat(driver().find(key, ReadOptions.FRESH)).as("nothing under the target before commit").isEmpty();
+        assertThat(writer.commit(key, options).size()).isEqualTo(partSize + 5);
+        try (ObjectContent content = awaitOpen(key, ReadOptions.FRESH)) {
+            assertThat(content.info().userMetadata()).containsEntry("kind", "at-target");
+            assertThat(SeededPayloads.sha256(content.body())).isEqualTo(sha256OfConcatenation(parts));
+        }
+        driver().delete(key);
+    }
+
+    @Test
+    public void cancelledWriterStartedAtTargetKeepsTheObjectThere() throws Exception {
+        ObjectKey key = key("at-existing");
+        driver().put(key, Payload.ofBytes(bytes("old")), PutOptions.DEFAULT);
+        ObjectWriter writer = driver().newWriter(key, PutOptions.DEFAULT);
+        writer.writePart(1, SeededPayloads.of(33, partSize()));
+        writer.cancel();
+        assertThat(readQuietly(key, ReadOptions.FRESH)).as("a cancelled upload leaves the stored object alone").isEqualTo("old");
+        driver().delete(key);
+    }
+
+    @Test
+    public void writerStartedAtTargetWithoutPartsCommitsEmptyObject() throws Exception {
+        ObjectKey key = key("at-target-empty");
+        driver().newWriter(key, PutOptions.DEFAULT).commit(key, PutOptions.DEFAULT);
+        assertThat(awaitStat(key).size()).isZero();
+        driver().delete(key);
+    }
+
     @Test
     public void createOnlyCommitOnExistingKeyFailsAndKeepsUpload() throws Exception {
         ObjectKey key = key("existing");

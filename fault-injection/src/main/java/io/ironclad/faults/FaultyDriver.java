@@ -192,6 +192,12 @@ public final class FaultyDriver extends ForwardingStorageDriver {
     }
 
     @Override
+    public ObjectWriter newWriter(ObjectKey target, PutOptions options) throws StorageException {
+        requireUp(target);
+        return new FaultyWriter(delegate().newWriter(target, options));
+    }
+
+    @Override
     public ObjectWriter resumeWriter(WriterState state) throws StorageException {
         requireUp(null);
         return new FaultyWriter(super.resumeWriter(state));

@@ -16,7 +16,9 @@ import io.ironclad.driver.ReadOptions;
 import io.ironclad.driver.StorageException;
 import io.ironclad.driver.UnsupportedCapabilityException;
 import io.ironclad.driver.WriterState;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +38,13 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * ETags (and CRC32 checksums in {@code location} where request checksums are on). An upload whose
  * staging was completed but whose copy failed (a create-only commit that lost a race) stays
  * usable: its staged object is found again by a resumed writer and copied by the next commit.
+ *
+ * <p>A writer {@linkplain #startAt started at its target} (the key and metadata known before the
+ * first part: a large put) keeps its parts in a multipart upload of the target key itself, created
+ * with the metadata, so commit is the completion alone: no copy, no staged object to delete, the
+ * bytes written once. Nothing is visible under the target before the completion, and cancel only
+ * aborts the upload (an object already stored under the target stays). Its upload id is
+ * {@code =<target key, base64url>:<S3 upload id>}.
  */
 final class S3ObjectWriter implements ObjectWriter {
 
@@ -43,22 +52,32 @@ final class S3ObjectWriter implements ObjectWriter {
 
 
     static final String STAGING_PREFIX = "_ironclad/uploads/";
+    /** Starts the id of a writer whose upload is of its target key. */
+    private static final String AT_TARGET = "=";
 
     private final S3StorageDriver driver;
     private final S3Multipart multipart;
     private final String id;
     private final String s3UploadId;
+    /** Where the upload lives: the staging key, or the target itself for a writer started there. */
     private final ObjectKey staging;
+    private final Optional<PutOptions> atTarget;
     private final List<PartInfo> parts;
     private boolean staged;
     private boolean closed;
 
     private S3ObjectWriter(S3StorageDriver driver, String id, String s3UploadId, List<PartInfo> parts, boolean staged) {
+        this(driver, id, s3UploadId, parts, staged, ObjectKey.of(STAGING_PREFIX + id), Optional.empty());
+    }
+
+    private S3ObjectWriter(S3StorageDriver driver, String id, String s3UploadId, List<PartInfo> parts, boolean staged,
+            ObjectKey uploadKey, Optional<PutOptions> atTarget) {
         this.driver = requireNonNull(driver, "driver is null");
         this.multipart = driver.multipart();
         this.id = id;
         this.s3UploadId = s3UploadId;
-        this.staging = ObjectKey.of(STAGING_PREFIX + id);
+        this.staging = uploadKey;
+        this.atTarget = atTarget;
         this.parts = new ArrayList<>(parts);
         this.staged = staged;
     }
@@ -67,6 +86,16 @@ final class S3ObjectWriter implements ObjectWriter {
         String id = UUID.randomUUID().toString();
         String s3UploadId = driver.multipart().create(ObjectKey.of(STAGING_PREFIX + id), Map.of());
         return new S3ObjectWriter(driver, id, s3UploadId, List.of(), false);
+    }
+
+    /** A writer whose upload is of {@code target} itself, created with {@code options}' user metadata. */
+    static S3ObjectWriter startAt(S3StorageDriver driver, ObjectKey target, PutOptions options) throws StorageException {
+        String s3UploadId = driver.multipart().create(target, options.userMetadata());
+        return new S3ObjectWriter(driver, atTargetId(target), s3UploadId, List.of(), false, target, Optional.of(options));
+    }
+
+    private static String atTargetId(ObjectKey target) {
+        return AT_TARGET + Base64.getUrlEncoder().withoutPadding().encodeToString(target.value().getBytes(StandardCharsets.UTF_8));
     }
 
     static S3ObjectWriter resume(S3StorageDriver driver, WriterState state) throws StorageException {
@@ -79,6 +108,9 @@ final class S3ObjectWriter implements ObjectWriter {
         }
         String id = state.uploadId().substring(0, colon);
         String s3UploadId = state.uploadId().substring(colon + 1);
+        if (id.startsWith(AT_TARGET)) {
+            return resumeAtTarget(driver, state, id, s3UploadId);
+        }
         S3ObjectWriter writer = new S3ObjectWriter(driver, id, s3UploadId, state.parts(), false);
         if (driver.multipart().isOpen(writer.staging, s3UploadId)) {
             return writer;
@@ -90,6 +122,20 @@ final class S3ObjectWriter implements ObjectWriter {
         }
         throw new ObjectNotFoundException(S3StorageDriver.NAME, writer.staging, "upload " + state.uploadId()
                 + " was committed, cancelled or reaped");
+    }
+
+    /**
+     * A writer started at its target continues while its upload is open. Its metadata went with
+     * the upload's creation and is what the object gets; a resumed writer no longer knows it, so it
+     * cannot refuse a commit that names other metadata.
+     */
+    private static S3ObjectWriter resumeAtTarget(S3StorageDriver driver, WriterState state, String id, String s3UploadId)
+            throws StorageException {
+        ObjectKey target = ObjectKey.of(new String(Base64.getUrlDecoder().decode(id.substring(AT_TARGET.length())), StandardCharsets.UTF_8));
+        if (!driver.multipart().isOpen(target, s3UploadId)) {
+            throw new ObjectNotFoundException(S3StorageDriver.NAME, target, "upload " + state.uploadId() + " was committed, cancelled or reaped");
+        }
+        return new S3ObjectWriter(driver, id, s3UploadId, state.parts(), false, target, Optional.empty());
     }
 
     @Override
@@ -143,6 +189,12 @@ final class S3ObjectWriter implements ObjectWriter {
             throw new UnsupportedCapabilityException(S3StorageDriver.NAME, target, Capability.CONDITIONAL_CREATE);
         }
         requirePartSizes(target);
+        if (isAtTargetId()) {
+            if (!staging.equals(target)) {
+                throw new IllegalArgumentException("upload " + id + " was started at " + staging + "; it cannot be committed to " + target);
+            }
+            return completeAtTarget(target, options);
+        }
         if (options.createOnly() && driver.find(target, ReadOptions.FRESH).isPresent()) {
             // refused before the staging upload is completed, so the upload stays as it was
             throw new ObjectAlreadyExistsException(S3StorageDriver.NAME, target, "create-only commit of upload " + id + " over an existing object");
@@ -170,8 +222,43 @@ final class S3ObjectWriter implements ObjectWriter {
         return info;
     }
 
+    /**
+     * The completion of an upload of the target key, with If-None-Match for a create-only commit;
+     * the metadata went with the upload's creation. An empty upload is an empty put instead (S3
+     * cannot complete an upload without parts) and its upload is aborted.
+     */
+    private ObjectInfo completeAtTarget(ObjectKey target, PutOptions options) throws StorageException {
+        if (atTarget.isPresent() && !atTarget.get().userMetadata().equals(options.userMetadata())) {
+            throw new IllegalArgumentException("upload " + id + " was started with other user metadata than its commit names");
+        }
+        long size = state().size();
+        if (size == 0) {
+            ObjectInfo info = driver.put(target, Payload.ofBytes(new byte[0]), options);
+            closed = true;
+            multipart.abortQuietly(staging, s3UploadId);
+            return info;
+        }
+        if (options.createOnly() && driver.find(target, ReadOptions.FRESH).isPresent()) {
+            throw new ObjectAlreadyExistsException(S3StorageDriver.NAME, target, "create-only commit of upload " + id + " over an existing object");
+        }
+        var response = multipart.complete(target, s3UploadId, completedParts(), options.createOnly());
+        closed = true;
+        return new ObjectInfo(target, size, S3Metadata.etag(response.eTag()), S3Metadata.lastModified(null, response),
+                options.userMetadata());
+    }
+
+    private boolean isAtTargetId() {
+        return id.startsWith(AT_TARGET);
+    }
+
     @Override
     public void cancel() throws StorageException {
+        if (isAtTargetId()) {
+            // the target may hold an object stored before (or by another upload): only this upload goes
+            multipart.abort(staging, s3UploadId);
+            closed = true;
+            return;
+        }
         if (!staged) {
             multipart.abort(staging, s3UploadId);
         }

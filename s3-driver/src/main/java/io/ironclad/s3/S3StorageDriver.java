@@ -162,6 +162,12 @@ final class S3StorageDriver implements StorageDriver {
         return S3ObjectWriter.start(this);
     }
 
+    /** The upload is of {@code target} itself, so commit completes it there without a copy ({@link S3ObjectWriter#startAt}). */
+    @Override
+    public ObjectWriter newWriter(ObjectKey target, PutOptions options) throws StorageException {
+        return S3ObjectWriter.startAt(this, target, options);
+    }
+
     @Override
     public ObjectWriter resumeWriter(WriterState state) throws StorageException {
         return S3ObjectWriter.resume(this, state);

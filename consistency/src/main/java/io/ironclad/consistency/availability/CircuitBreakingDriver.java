@@ -53,6 +53,11 @@ final class CircuitBreakingDriver extends ForwardingStorageDriver {
     }
 
     @Override
+    public ObjectWriter newWriter(ObjectKey target, PutOptions options) throws StorageException {
+        return new Writer(breaker.call("start upload", target, () -> delegate().newWriter(target, options)));
+    }
+
+    @Override
     public ObjectWriter resumeWriter(WriterState state) throws StorageException {
         return new Writer(breaker.call("resume upload", null, () -> delegate().resumeWriter(state)));
     }

@@ -98,6 +98,11 @@ public final class PendingDriver implements StorageDriver {
     }
 
     @Override
+    public ObjectWriter newWriter(ObjectKey target, PutOptions options) throws StorageException {
+        return real(target).newWriter(target, options);
+    }
+
+    @Override
     public ObjectWriter resumeWriter(WriterState state) throws StorageException {
         return real(null).resumeWriter(state);
     }
