@@ -5,6 +5,7 @@ import io.ironclad.driver.ObjectAlreadyExistsException;
 import io.ironclad.driver.ObjectInfo;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectNotFoundException;
+import io.ironclad.driver.Payload;
 import io.ironclad.driver.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -106,6 +108,51 @@ final class DurableFiles {
                 deleteQuietly(temp);
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Makes {@code temp} a durable hard link to the payload's {@linkplain Payload#immutableFile()
+     * immutable file}, if it has one of its declared size on this filesystem. False, with nothing
+     * created, when it cannot be linked: the caller copies the payload instead.
+     *
+     * @throws StorageException if the file's size is not the payload's
+     */
+    boolean linkExactly(Payload payload, Path temp) throws IOException, StorageException {
+        Optional<Path> source = payload.immutableFile();
+        if (source.isEmpty()) {
+            return false;
+        }
+        try {
+            Files.createLink(temp, source.get());
+        } catch (IOException | UnsupportedOperationException e) {
+            // most likely another filesystem (EXDEV); the copy reports any real failure
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ)) {
+            if (channel.size() != payload.size()) {
+                throw new StorageException(name, null, "payload file holds " + channel.size() + " bytes, declared " + payload.size());
+            }
+            force(channel); // its bytes were written without fsync by whoever made the file
+            return true;
+        } catch (IOException | StorageException | RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+    }
+
+    /** Copies exactly {@code size} bytes of {@code in} from its start, in the kernel where it can; a shorter file fails. */
+    void transferExactly(FileChannel in, FileChannel out, long size, ObjectKey key) throws IOException, StorageException {
+        long copied = 0;
+        while (copied < size) {
+            long n = in.transferTo(copied, size - copied, out);
+            if (n <= 0 && copied >= in.size()) {
+                break;
+            }
+            copied += n;
+        }
+        if (copied != size || in.size() != size) {
+            throw new StorageException(name, key, "part file holds " + in.size() + " bytes, declared " + size);
         }
     }
 

@@ -27,8 +27,13 @@ import java.util.stream.Stream;
 /**
  * Parts staged as {@code .uploads/<id>/part-<N>-<nonce>}, a new name for every write, so two writers
  * of one part number never overwrite each other and only the part the state names is assembled;
- * commit streams them, in order, into one object file. (States written before nonces name their
- * parts {@code part-<N>}: an empty location.)
+ * commit copies them, in order and in the kernel, into one object file. (States written before
+ * nonces name their parts {@code part-<N>}: an empty location.)
+ *
+ * <p>A part whose payload is an {@linkplain Payload#immutableFile() immutable file} on the store's
+ * filesystem (the sidecar's spooled request body) is hard-linked under its new name instead of
+ * copied, and forced to disk there: the same durability, without writing its bytes again. A link
+ * that cannot be made (another filesystem) falls back to the copy.
  */
 final class FilesystemWriter implements ObjectWriter {
 
@@ -58,10 +63,12 @@ final class FilesystemWriter implements ObjectWriter {
         PartInfo info = new PartInfo(number, payload.size(), nonce, "part-" + number + "-" + nonce);
         Path temp = dir.resolve(".tmp-" + nonce);
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    InputStream in = payload.open()) {
-                driver.files().copyExactly(in, channel, payload.size(), null);
-                driver.files().force(channel);
+            if (!driver.files().linkExactly(payload, temp)) {
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                        InputStream in = payload.open()) {
+                    driver.files().copyExactly(in, channel, payload.size(), null);
+                    driver.files().force(channel);
+                }
             }
             Files.move(temp, part(dir, info), StandardCopyOption.ATOMIC_MOVE);
             driver.files().forceDirectory(dir);
@@ -88,8 +95,8 @@ final class FilesystemWriter implements ObjectWriter {
         ObjectInfo info = driver.newVersion(target, size, options);
         driver.files().place(target, info, options.createOnly(), channel -> {
             for (PartInfo part : parts) {
-                try (InputStream in = Files.newInputStream(part(dir, part))) {
-                    driver.files().copyExactly(in, channel, part.size(), target);
+                try (FileChannel in = FileChannel.open(part(dir, part), StandardOpenOption.READ)) {
+                    driver.files().transferExactly(in, channel, part.size(), target);
                 }
             }
         });

@@ -256,7 +256,8 @@ final class BodyReceiver implements Subscriber<byte[]> {
                 }
                 return;
             }
-            Payload payload = Payload.ofFile(file);
+            // closed and never written again, only removed by release(): a local store may link it
+            Payload payload = Payload.ofImmutableFile(file);
             if (ended.compareAndSet(false, true) && !received.complete(new Spooler.RequestPayload(payload, file, this::consumerDone))) {
                 release();   // cancelled meanwhile: nobody will close the payload
             }
