@@ -141,19 +141,70 @@ final class DurableFiles {
         }
     }
 
-    /** Copies exactly {@code size} bytes of {@code in} from its start, in the kernel where it can; a shorter file fails. */
-    void transferExactly(FileChannel in, FileChannel out, long size, ObjectKey key) throws IOException, StorageException {
+    /** Copies the {@code count} bytes of {@code in} at {@code from}, in the kernel where it can; a shorter file fails. */
+    void transferExactly(FileChannel in, long from, FileChannel out, long count, ObjectKey key) throws IOException, StorageException {
         long copied = 0;
-        while (copied < size) {
-            long n = in.transferTo(copied, size - copied, out);
-            if (n <= 0 && copied >= in.size()) {
-                break;
+        while (copied < count) {
+            long n = in.transferTo(from + copied, count - copied, out);
+            if (n <= 0) {
+                break; // at the end of the file
             }
             copied += n;
         }
-        if (copied != size || in.size() != size) {
-            throw new StorageException(name, key, "part file holds " + in.size() + " bytes, declared " + size);
+        if (copied != count) {
+            throw new StorageException(name, key, "file holds " + copied + " of the " + count + " bytes to copy at " + from);
         }
+    }
+
+    /**
+     * Puts {@code ready}, a file with {@code info.size()} data bytes after {@code reserve} reserved
+     * ones, in place as the object: the header goes into the reserve, the file is forced and then
+     * linked (create-only) or renamed into place, as {@link #place} does with its temporary file.
+     * False, with nothing changed, if the header does not fit the reserve.
+     */
+    boolean placeReady(ObjectKey key, ObjectInfo info, boolean createOnly, Path ready, int reserve) throws StorageException {
+        Optional<ByteBuffer> header = ObjectFile.header(info, reserve);
+        if (header.isEmpty()) {
+            return false;
+        }
+        Path target = tree.objectPath(key);
+        try (FileChannel channel = FileChannel.open(ready, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = header.get();
+            while (bytes.hasRemaining()) {
+                channel.write(bytes, bytes.position());
+            }
+            force(channel);
+        } catch (IOException e) {
+            throw failure(key, "put", e);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (!Files.isDirectory(tree.root())) {
+                    throw new NoSuchFileException(tree.root().toString());
+                }
+                Files.createDirectories(target.getParent());
+                if (createOnly) {
+                    Files.createLink(target, ready);
+                    Files.delete(ready);
+                } else {
+                    Files.move(ready, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                forceDirectory(target.getParent());
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                throw new ObjectAlreadyExistsException(name, key, "already exists");
+            } catch (NoSuchFileException e) {
+                if (attempt == ATTEMPTS || !Files.exists(ready)) {
+                    throw failure(key, "put", e);
+                }
+            } catch (IOException e) {
+                throw failure(key, "put", e);
+            }
+        }
+    }
+
+    String name() {
+        return name;
     }
 
     /** Copies exactly {@code size} bytes; a payload yielding fewer or more fails. */

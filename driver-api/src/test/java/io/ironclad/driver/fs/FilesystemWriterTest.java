@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -47,19 +48,73 @@ class FilesystemWriterTest {
     }
 
     @Test
-    void aPartFromAnImmutableFileIsLinkedNotCopiedAndOutlivesTheFile() throws Exception {
+    void stagedPartsAreCommittedByLinkingTheStageIntoPlaceNotByCopyingThem() throws Exception {
+        try (StorageDriver driver = FilesystemDrivers.create(FilesystemDriverConfig.defaults(root))) {
+            ObjectWriter writer = driver.newWriter();
+            writer.writePart(1, bytes("first part, "));
+            writer.writePart(2, bytes("second part"));
+            Path stage = onlyFile(root.resolve(".uploads/" + writer.state().uploadId()), "stage-");
+            Object inode = Files.getAttribute(stage, "unix:ino");
+
+            ObjectKey key = ObjectKey.of("blobs/staged");
+            driver.resumeWriter(writer.state()).commit(key, PutOptions.of(Map.of("k", "v")));
+
+            assertThat(Files.getAttribute(onlyFile(root.resolve("objects"), ""), "unix:ino")).as("the object is the stage itself").isEqualTo(inode);
+            assertThat(read(driver, key)).isEqualTo("first part, second part");
+            assertThat(driver.stat(key, ReadOptions.PLAIN).userMetadata()).containsEntry("k", "v");
+        }
+    }
+
+    /** W1 takes the stage for part 2; its rival W2 stores its part 2 on its own, and W2's state still commits W2's bytes. */
+    @Test
+    void aRivalThatCannotTakeTheStageStoresItsPartAloneAndItsStateCommitsItsOwnBytes() throws Exception {
+        try (StorageDriver driver = FilesystemDrivers.create(FilesystemDriverConfig.defaults(root))) {
+            ObjectWriter start = driver.newWriter();
+            start.writePart(1, bytes("shared "));
+            ObjectWriter first = driver.resumeWriter(start.state());
+            ObjectWriter rival = driver.resumeWriter(start.state());
+            first.writePart(2, bytes("first's "));
+            rival.writePart(2, bytes("rival's"));
+            first.writePart(3, bytes("and more")); // the stage moves on again, away from the rival's chain
+
+            ObjectKey key = ObjectKey.of("blobs/rival");
+            driver.resumeWriter(rival.state()).commit(key, PutOptions.of(Map.of()));
+
+            assertThat(read(driver, key)).isEqualTo("shared rival's");
+        }
+    }
+
+    /** A writer killed after claiming the place after part 1 leaves its claim: part 2 is then stored on its own, and commits. */
+    @Test
+    void aClaimLeftByAKilledWriterMakesTheNextPartStandAlone() throws Exception {
+        try (StorageDriver driver = FilesystemDrivers.create(FilesystemDriverConfig.defaults(root))) {
+            ObjectWriter writer = driver.newWriter();
+            writer.writePart(1, bytes("kept "));
+            Path dir = root.resolve(".uploads/" + writer.state().uploadId());
+            Files.writeString(dir.resolve("claim-" + writer.state().parts().get(0).etag()), "00000000-0000-0000-0000-000000000000");
+
+            ObjectWriter resumed = driver.resumeWriter(writer.state());
+            resumed.writePart(2, bytes("and the next"));
+            ObjectKey key = ObjectKey.of("blobs/claimed");
+            driver.resumeWriter(resumed.state()).commit(key, PutOptions.of(Map.of()));
+
+            assertThat(resumed.state().parts().get(1).location()).startsWith("part-2-");
+            assertThat(read(driver, key)).isEqualTo("kept and the next");
+        }
+    }
+
+    @Test
+    void aPartStoredAloneFromAnImmutableFileIsLinkedNotCopiedAndOutlivesTheFile() throws Exception {
         Path body = Files.write(root.resolve("body.tmp"), "spooled request body".getBytes(StandardCharsets.UTF_8));
         try (StorageDriver driver = FilesystemDrivers.create(FilesystemDriverConfig.defaults(root.resolve("store")))) {
-            ObjectWriter writer = driver.newWriter();
-            writer.writePart(1, Payload.ofImmutableFile(body));
+            ObjectWriter rival = rivalAfterOnePart(driver);
+            rival.writePart(2, Payload.ofImmutableFile(body));
 
             assertThat(links(body)).as("the part shares the spooled file's inode").isEqualTo(2);
             Files.delete(body);
             ObjectKey key = ObjectKey.of("blobs/linked");
-            driver.resumeWriter(writer.state()).commit(key, PutOptions.of(Map.of()));
-            try (ObjectContent content = driver.open(key, ReadOptions.PLAIN)) {
-                assertThat(new String(content.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("spooled request body");
-            }
+            driver.resumeWriter(rival.state()).commit(key, PutOptions.of(Map.of()));
+            assertThat(read(driver, key)).isEqualTo("part 1 spooled request body");
         }
     }
 
@@ -67,7 +122,7 @@ class FilesystemWriterTest {
     void aFileThatMayStillChangeIsCopied() throws Exception {
         Path body = Files.write(root.resolve("body.tmp"), "a file someone may rewrite".getBytes(StandardCharsets.UTF_8));
         try (StorageDriver driver = FilesystemDrivers.create(FilesystemDriverConfig.defaults(root.resolve("store")))) {
-            driver.newWriter().writePart(1, Payload.ofFile(body));
+            rivalAfterOnePart(driver).writePart(2, Payload.ofFile(body));
 
             assertThat(links(body)).isEqualTo(1);
         }
@@ -100,6 +155,32 @@ class FilesystemWriterTest {
             try (Stream<Path> staged = Files.list(root.resolve("store/.uploads/" + writer.state().uploadId()))) {
                 assertThat(staged).isEmpty();
             }
+        }
+    }
+
+    /** A writer whose part 2 cannot be staged: another writer of the same upload took the stage first. */
+    private static ObjectWriter rivalAfterOnePart(StorageDriver driver) throws Exception {
+        ObjectWriter start = driver.newWriter();
+        start.writePart(1, bytes("part 1 "));
+        driver.resumeWriter(start.state()).writePart(2, bytes("the other writer's"));
+        return driver.resumeWriter(start.state());
+    }
+
+    private static Payload bytes(String text) {
+        return Payload.ofBytes(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String read(StorageDriver driver, ObjectKey key) throws Exception {
+        try (ObjectContent content = driver.open(key, ReadOptions.PLAIN)) {
+            return new String(content.body().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Path onlyFile(Path dir, String prefix) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<Path> found = files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
+            assertThat(found).hasSize(1);
+            return found.get(0);
         }
     }
 
