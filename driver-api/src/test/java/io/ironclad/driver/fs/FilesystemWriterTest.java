@@ -65,6 +65,24 @@ class FilesystemWriterTest {
         }
     }
 
+    /** A writer may be appending after the last part (it holds the claim): the commit then copies instead of taking the stage. */
+    @Test
+    void aCommitWhileAWriterHoldsTheClaimAfterTheLastPartCopiesTheStage() throws Exception {
+        try (StorageDriver driver = FilesystemDrivers.create(FilesystemDriverConfig.defaults(root))) {
+            ObjectWriter writer = driver.newWriter();
+            writer.writePart(1, bytes("only part"));
+            Path dir = root.resolve(".uploads/" + writer.state().uploadId());
+            Object inode = Files.getAttribute(onlyFile(dir, "stage-"), "unix:ino");
+            Files.writeString(dir.resolve("claim-" + writer.state().parts().get(0).etag()), "00000000-0000-0000-0000-000000000000");
+
+            ObjectKey key = ObjectKey.of("blobs/copied");
+            driver.resumeWriter(writer.state()).commit(key, PutOptions.of(Map.of()));
+
+            assertThat(Files.getAttribute(onlyFile(root.resolve("objects"), ""), "unix:ino")).isNotEqualTo(inode);
+            assertThat(read(driver, key)).isEqualTo("only part");
+        }
+    }
+
     /** W1 takes the stage for part 2; its rival W2 stores its part 2 on its own, and W2's state still commits W2's bytes. */
     @Test
     void aRivalThatCannotTakeTheStageStoresItsPartAloneAndItsStateCommitsItsOwnBytes() throws Exception {
