@@ -135,16 +135,8 @@ final class FilesystemWriter implements ObjectWriter {
             return placed;
         } finally {
             if (!placed) {
-                giveBack(stage);
+                stage.giveBack(parts); // e.g. create-only on an existing key: the upload stays committable
             }
-        }
-    }
-
-    private void giveBack(UploadStage stage) throws StorageException {
-        try {
-            stage.giveBack(parts);
-        } catch (IOException e) {
-            throw new StorageException(driver.driverName(), null, "upload " + id + ": restoring its stage failed: " + e, e);
         }
     }
 

@@ -129,9 +129,12 @@ final class UploadStage {
         return Optional.of(located.get().file());
     }
 
-    /** Releases the claim of a commit that did not happen, so the upload can go on or commit again. */
-    void giveBack(List<PartInfo> parts) throws IOException {
-        Files.deleteIfExists(claimAfter(parts));
+    /**
+     * Releases the claim of a commit that did not happen, so the upload can go on or commit again.
+     * A claim that cannot be removed only costs that later commit a copy of the stage.
+     */
+    void giveBack(List<PartInfo> parts) {
+        DurableFiles.deleteQuietly(claimAfter(parts));
     }
 
     /** Claims the place after the last of {@code base} for {@code next}; false if a rival has it. */
