@@ -8,6 +8,7 @@ import io.ironclad.driver.Payload;
 import io.ironclad.driver.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -15,7 +16,8 @@ import java.util.Optional;
  * Cuts a chunk (the body of one PATCH, or a whole monolithic upload) into parts of the driver's
  * {@link Capabilities#partSize()} as it streams to the backend, so no single request exceeds the
  * backend's object or part limit, whatever size the client's chunk has. The chunk is read once;
- * each part is a {@link ReplayablePart}, so a transient failure retries that part alone.
+ * each part is a {@link ReplayablePart}, so a transient failure retries that part alone. A chunk
+ * that is an immutable file and fits one part goes to the driver as it is (no part spool).
  *
  * <p>Cut points: parts of {@code partSize} while at least {@code partSize + minPartSize} bytes
  * remain, then the rest as one part. So the chunk's last part is at least the driver's minimum
@@ -60,6 +62,10 @@ final class ChunkParts {
      * @throws IntegrityException if the chunk yields fewer bytes than it declares
      */
     void write(Payload chunk, Hasher hasher, ObjectKey label, Progress progress) throws StorageException {
+        if (chunk.immutableFile().isPresent() && chunk.size() > 0 && nextPartSize(chunk.size(), capabilities) == chunk.size()) {
+            writeWholeFile(chunk, hasher, label, progress);
+            return;
+        }
         try (InputStream in = chunk.open()) {
             long remaining = chunk.size();
             do {
@@ -70,6 +76,28 @@ final class ChunkParts {
         } catch (IOException e) {
             throw new StorageException(store.driverName(), label, "reading the chunk failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A chunk that is one part and an immutable file (a spooled request body) is hashed from the
+     * file and handed to the driver as it is: the file cannot change between the hash and the
+     * driver's read, a retry reads it again, and a local store may link it rather than copy it.
+     * No spool copy of the part is made.
+     */
+    private void writeWholeFile(Payload chunk, Hasher hasher, ObjectKey label, Progress progress) throws StorageException {
+        int number = writer.state().parts().size() + 1;
+        long hashed;
+        try (InputStream in = chunk.open()) {
+            hashed = Verification.copyHashing(in, OutputStream.nullOutputStream(), hasher, chunk.size());
+        } catch (IOException e) {
+            throw new StorageException(store.driverName(), label, "reading the chunk failed: " + e.getMessage(), e);
+        }
+        if (hashed != chunk.size()) {
+            throw new IntegrityException(store.driverName(), label, "part " + number + " yielded " + hashed
+                    + " bytes, declared " + chunk.size());
+        }
+        store.retryTransient("append", label, () -> writer.writePart(number, chunk));
+        progress.partWritten(hasher, chunk.size());
     }
 
     private void writePart(InputStream in, long length, Hasher hasher, ObjectKey label, Progress progress)

@@ -116,6 +116,41 @@ class LargeChunkTest {
         assertThat(spoolFiles()).isEmpty();
     }
 
+    /** A spooled request body that is one part reaches the filesystem driver as its file, without a part spool. */
+    @Test
+    void aSpooledBodyOfOnePartGoesToTheFilesystemStoreWithoutAPartSpool() throws Exception {
+        byte[] data = Fixture.bytes(2 * PART, 8);
+        Path body = Files.write(dir.resolve("body.tmp"), data);
+        ConsistentStore store = store(FilesystemDrivers.create(FilesystemDriverConfig.defaults(dir.resolve("store"))));
+        Upload upload = store.startUpload(Digest.Algorithm.SHA256);
+
+        UploadState state = upload.append(Payload.ofImmutableFile(body));
+
+        assertThat(state.writer().parts()).hasSize(1);
+        assertThat(Files.exists(dir.resolve("spool"))).as("no spool copy of the part").isFalse();
+        Files.delete(body);
+        store.resumeUpload(state).complete(KEY, Fixture.sha256(data));
+        assertThat(readBack(store, data)).isEqualTo(data);
+    }
+
+    /** Its hash is taken from the file once; a part lost after sending is sent again from the file. */
+    @Test
+    void aSpooledBodyIsResentFromItsFileAfterATransientFailure() throws Exception {
+        byte[] data = Fixture.bytes(2 * PART, 9);
+        Path body = Files.write(dir.resolve("body.tmp"), data);
+        FaultyDriver faulty = new FaultyDriver(InMemoryDrivers.create(), FaultPlan.none(9), clock);
+        faulty.failPartAfterSending(1, 2);
+        ConsistentStore store = store(faulty);
+        Upload upload = store.startUpload(Digest.Algorithm.SHA256);
+
+        UploadState state = upload.append(Payload.ofImmutableFile(body));
+
+        assertThat(events).filteredOn(e -> e.kind() == ConsistencyEvent.Kind.RETRY).hasSize(2);
+        assertThat(state.size()).isEqualTo(data.length);
+        store.resumeUpload(state).complete(KEY, Fixture.sha256(data));
+        assertThat(readBack(store, data)).isEqualTo(data);
+    }
+
     /** The client going away is final: no retries until the timeout, and the parts before it stay recorded. */
     @Test
     void aClientBodyThatBreaksFailsAtOnceAfterThePartsItDelivered() throws Exception {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Bytes to store, of a known size, that can be read from the start as often as needed (a driver
@@ -19,6 +20,16 @@ public interface Payload {
 
     /** A new stream over the whole payload; the caller closes it. */
     InputStream open() throws IOException;
+
+    /**
+     * The file that holds exactly this payload's bytes, when it is one that is never written again
+     * (only removed): a driver on the same filesystem may then hard-link it instead of copying its
+     * bytes, and a caller may read it more than once. Empty (the default) for any other payload;
+     * a payload that wraps or transforms another's stream must leave it empty.
+     */
+    default Optional<Path> immutableFile() {
+        return Optional.empty();
+    }
 
     static Payload ofBytes(byte[] bytes) {
         requireNonNull(bytes, "bytes is null");
@@ -47,6 +58,31 @@ public interface Payload {
             @Override
             public InputStream open() throws IOException {
                 return Files.newInputStream(file);
+            }
+        };
+    }
+
+    /**
+     * The bytes of {@code file}, which the caller promises never to write again (it may remove it):
+     * the payload answers it as its {@link #immutableFile()}. A file written in place later would
+     * change whatever a driver linked to it.
+     */
+    static Payload ofImmutableFile(Path file) throws IOException {
+        Payload contents = ofFile(file);
+        return new Payload() {
+            @Override
+            public long size() {
+                return contents.size();
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return contents.open();
+            }
+
+            @Override
+            public Optional<Path> immutableFile() {
+                return Optional.of(file);
             }
         };
     }

@@ -5,6 +5,7 @@ import io.ironclad.driver.ObjectAlreadyExistsException;
 import io.ironclad.driver.ObjectInfo;
 import io.ironclad.driver.ObjectKey;
 import io.ironclad.driver.ObjectNotFoundException;
+import io.ironclad.driver.Payload;
 import io.ironclad.driver.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -107,6 +109,102 @@ final class DurableFiles {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Makes {@code temp} a durable hard link to the payload's {@linkplain Payload#immutableFile()
+     * immutable file}, if it has one of its declared size on this filesystem. False, with nothing
+     * created, when it cannot be linked: the caller copies the payload instead.
+     *
+     * @throws StorageException if the file's size is not the payload's
+     */
+    boolean linkExactly(Payload payload, Path temp) throws IOException, StorageException {
+        Optional<Path> source = payload.immutableFile();
+        if (source.isEmpty()) {
+            return false;
+        }
+        try {
+            Files.createLink(temp, source.get());
+        } catch (IOException | UnsupportedOperationException e) {
+            // most likely another filesystem (EXDEV); the copy reports any real failure
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ)) {
+            if (channel.size() != payload.size()) {
+                throw new StorageException(name, null, "payload file holds " + channel.size() + " bytes, declared " + payload.size());
+            }
+            force(channel); // its bytes were written without fsync by whoever made the file
+            return true;
+        } catch (IOException | StorageException | RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+    }
+
+    /** Copies the {@code count} bytes of {@code in} at {@code from}, in the kernel where it can; a shorter file fails. */
+    void transferExactly(FileChannel in, long from, FileChannel out, long count, ObjectKey key) throws IOException, StorageException {
+        long copied = 0;
+        while (copied < count) {
+            long n = in.transferTo(from + copied, count - copied, out);
+            if (n <= 0) {
+                break; // at the end of the file
+            }
+            copied += n;
+        }
+        if (copied != count) {
+            throw new StorageException(name, key, "file holds " + copied + " of the " + count + " bytes to copy at " + from);
+        }
+    }
+
+    /**
+     * Puts {@code ready}, a file with {@code info.size()} data bytes after {@code reserve} reserved
+     * ones, in place as the object: the header goes into the reserve, the file is forced and then
+     * linked (create-only) or renamed into place, as {@link #place} does with its temporary file.
+     * False, with nothing changed, if the header does not fit the reserve.
+     */
+    boolean placeReady(ObjectKey key, ObjectInfo info, boolean createOnly, Path ready, int reserve) throws StorageException {
+        Optional<ByteBuffer> header = ObjectFile.header(info, reserve);
+        if (header.isEmpty()) {
+            return false;
+        }
+        Path target = tree.objectPath(key);
+        try (FileChannel channel = FileChannel.open(ready, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = header.get();
+            while (bytes.hasRemaining()) {
+                channel.write(bytes, bytes.position());
+            }
+            force(channel);
+        } catch (IOException e) {
+            throw failure(key, "put", e);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (!Files.isDirectory(tree.root())) {
+                    throw new NoSuchFileException(tree.root().toString());
+                }
+                Files.createDirectories(target.getParent());
+                if (createOnly) {
+                    Files.createLink(target, ready);
+                    Files.delete(ready);
+                } else {
+                    Files.move(ready, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                forceDirectory(target.getParent());
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                throw new ObjectAlreadyExistsException(name, key, "already exists");
+            } catch (NoSuchFileException e) {
+                if (attempt == ATTEMPTS || !Files.exists(ready)) {
+                    throw failure(key, "put", e);
+                }
+            } catch (IOException e) {
+                throw failure(key, "put", e);
+            }
+        }
+    }
+
+    String name() {
+        return name;
     }
 
     /** Copies exactly {@code size} bytes; a payload yielding fewer or more fails. */

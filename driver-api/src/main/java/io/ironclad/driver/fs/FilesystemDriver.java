@@ -39,7 +39,10 @@ import java.util.stream.Stream;
  * <pre>
  * objects/&lt;seg&gt;.d/&lt;seg&gt;.d/&lt;last&gt;.o   one file per object: header (key, size, etag, time, metadata) + data
  * objects/.../.tmp-&lt;uuid&gt;               a write in progress, renamed over the .o file when complete
- * .uploads/&lt;id&gt;/part-N-&lt;nonce&gt;           staged parts of a multi-part upload (a new name per write)
+ * .uploads/&lt;id&gt;/stage-&lt;nonce&gt;            a multi-part upload's parts, appended after a header reserve
+ *                                            and linked into place at commit ({@link UploadStage})
+ * .uploads/&lt;id&gt;/claim-&lt;nonce&gt;            who may append after that part (one writer, or the commit)
+ * .uploads/&lt;id&gt;/part-N-&lt;nonce&gt;           a part a rival writer stored on its own (a new name per write)
  * any/other/path                             a plain file another program wrote (e.g. distribution's
  *                                            docker/registry/v2/...): a read-only legacy object, see {@link PlainFiles}
  * </pre>

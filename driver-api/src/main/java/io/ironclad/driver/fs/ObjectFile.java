@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -28,16 +29,37 @@ final class ObjectFile {
 
     /** Encodes the header that precedes {@code info.size()} data bytes. */
     static ByteBuffer header(ObjectInfo info) {
+        byte[] body = body(info);
+        ByteBuffer buffer = ByteBuffer.allocate(PREFIX + body.length);
+        buffer.put(MAGIC).putInt(body.length).put(body).flip();
+        return buffer;
+    }
+
+    /**
+     * The header padded to exactly {@code length} bytes with blank lines (which {@link #read}
+     * skips), for data written after a reserved area; empty if the header needs more.
+     */
+    static Optional<ByteBuffer> header(ObjectInfo info, int length) {
+        byte[] body = body(info);
+        if (PREFIX + body.length > length) {
+            return Optional.empty();
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        buffer.put(MAGIC).putInt(length - PREFIX).put(body);
+        while (buffer.hasRemaining()) {
+            buffer.put((byte) '\n');
+        }
+        return Optional.of(buffer.flip());
+    }
+
+    private static byte[] body(ObjectInfo info) {
         StringBuilder lines = new StringBuilder();
         line(lines, "key", info.key().value());
         line(lines, "size", Long.toString(info.size()));
         line(lines, "etag", info.etag());
         line(lines, "written", Long.toString(info.lastModified().toEpochMilli()));
         new TreeMap<>(info.userMetadata()).forEach((name, value) -> line(lines, META + name, value));
-        byte[] body = lines.toString().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buffer = ByteBuffer.allocate(PREFIX + body.length);
-        buffer.put(MAGIC).putInt(body.length).put(body).flip();
-        return buffer;
+        return lines.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Reads the header at the start of {@code channel}; leaves the channel positioned at the data. */

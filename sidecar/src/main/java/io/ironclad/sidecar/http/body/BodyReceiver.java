@@ -12,7 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +51,7 @@ final class BodyReceiver implements Subscriber<byte[]> {
      * Pieces of the body (each as the server read it, at most tens of KiB) asked for ahead of the
      * spool writer. One at a time costs a hand-over between the event loop and the writer pool per
      * piece, which capped a body at a few hundred MiB/s; this many bound the bytes one body holds
-     * in memory to well under a MiB.
+     * in memory to well under a MiB, and the writer takes all that have arrived in one write.
      */
     static final int PIECES_IN_FLIGHT = 16;
 
@@ -61,6 +65,8 @@ final class BodyReceiver implements Subscriber<byte[]> {
     private final CompletableFuture<Spooler.RequestPayload> received = new CompletableFuture<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final SerialSteps steps;
+    private final Queue<byte[]> arrived = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writeQueued = new AtomicBoolean();
 
     private volatile Subscription subscription;
     private volatile long lastProgress = System.nanoTime();
@@ -122,10 +128,30 @@ final class BodyReceiver implements Subscriber<byte[]> {
         serially(this::start);
     }
 
+    /**
+     * Queues the piece; one write step takes every piece queued by the time it runs. A hand-over to
+     * the writer pool per piece (pieces are the server's reads, often 8 KiB) cost more than the
+     * writes, so a busy writer now takes many pieces in one gathering write.
+     */
     @Override
     public void onNext(byte[] chunk) {
         lastProgress = System.nanoTime();
-        serially(() -> write(chunk));
+        arrived.add(chunk);
+        if (writeQueued.compareAndSet(false, true)) {
+            serially(this::writeArrived);
+        }
+    }
+
+    private void writeArrived() {
+        writeQueued.set(false); // a piece that arrives from here on queues another step
+        List<byte[]> pieces = new ArrayList<>();
+        byte[] piece;
+        while ((piece = arrived.poll()) != null) {
+            pieces.add(piece);
+        }
+        if (!pieces.isEmpty()) {
+            write(pieces);
+        }
     }
 
     @Override
@@ -161,24 +187,31 @@ final class BodyReceiver implements Subscriber<byte[]> {
             return;
         }
         scheduleIdleCheck(idleTimeoutNanos);
-        subscription.request(PIECES_IN_FLIGHT); // each write then asks for one more, so this many stay in flight
+        subscription.request(PIECES_IN_FLIGHT); // each write then asks for as many as it took, so this many stay in flight
     }
 
-    private void write(byte[] chunk) {
+    private void write(List<byte[]> pieces) {
         if (ended.get()) {
             return;
         }
         if (refusal != null) {
-            drained += chunk.length;
+            for (byte[] piece : pieces) {
+                drained += piece.length;
+            }
             if (drained > expectedLength) {
                 fail(refusal);
                 return;
             }
-            subscription.request(1);
+            subscription.request(pieces.size());
             return;
         }
         try {
-            long total = written + chunk.length;
+            long total = written;
+            ByteBuffer[] buffers = new ByteBuffer[pieces.size()];
+            for (int i = 0; i < buffers.length; i++) {
+                buffers[i] = ByteBuffer.wrap(pieces.get(i));
+                total += buffers[i].remaining();
+            }
             if (total > limit) {
                 throw tooLarge.apply(total);
             }
@@ -188,9 +221,9 @@ final class BodyReceiver implements Subscriber<byte[]> {
             if (total > taken) {
                 reserve(total - taken);
             }
-            ByteBuffer buffer = ByteBuffer.wrap(chunk);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+            long left = total - written;
+            while (left > 0) {
+                left -= channel.write(buffers);
             }
             written = total;
         } catch (RuntimeException | IOException e) {
@@ -203,7 +236,7 @@ final class BodyReceiver implements Subscriber<byte[]> {
         } else if (expectedLength > streaming.afterBytes() && written >= streaming.afterBytes() && streaming.permits().tryAcquire()) {
             handOver();
         }
-        subscription.request(1);
+        subscription.request(pieces.size());
     }
 
     /** Gives the reader the body while it still arrives: it reads the spool file as it grows. */
@@ -256,7 +289,8 @@ final class BodyReceiver implements Subscriber<byte[]> {
                 }
                 return;
             }
-            Payload payload = Payload.ofFile(file);
+            // closed and never written again, only removed by release(): a local store may link it
+            Payload payload = Payload.ofImmutableFile(file);
             if (ended.compareAndSet(false, true) && !received.complete(new Spooler.RequestPayload(payload, file, this::consumerDone))) {
                 release();   // cancelled meanwhile: nobody will close the payload
             }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +51,11 @@ public final class Spooler {
         @Override
         public InputStream open() throws IOException {
             return payload.open();
+        }
+
+        @Override
+        public Optional<Path> immutableFile() {
+            return payload.immutableFile();
         }
 
         /** The whole body in memory: only for bodies bounded by a small limit (manifests). */
