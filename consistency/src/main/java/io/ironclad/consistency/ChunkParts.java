@@ -16,7 +16,8 @@ import java.util.Optional;
  * Cuts a chunk (the body of one PATCH, or a whole monolithic upload) into parts of the driver's
  * {@link Capabilities#partSize()} as it streams to the backend, so no single request exceeds the
  * backend's object or part limit, whatever size the client's chunk has. The chunk is read once;
- * each part is a {@link ReplayablePart}, so a transient failure retries that part alone. A chunk
+ * each part is a {@link ReplayablePart}, so a transient failure retries that part alone (from the
+ * chunk's own file where it has one, {@link Payload#region}, else from a spool copy of the part). A chunk
  * that is an immutable file and fits one part goes to the driver as it is (no part spool).
  *
  * <p>Cut points: parts of {@code partSize} while at least {@code partSize + minPartSize} bytes
@@ -70,7 +71,7 @@ final class ChunkParts {
             long remaining = chunk.size();
             do {
                 long length = nextPartSize(remaining, capabilities);
-                writePart(in, length, hasher, label, progress);
+                writePart(in, chunk.region(chunk.size() - remaining, length), length, hasher, label, progress);
                 remaining -= length;
             } while (remaining > 0);
         } catch (IOException e) {
@@ -100,10 +101,12 @@ final class ChunkParts {
         progress.partWritten(hasher, chunk.size());
     }
 
-    private void writePart(InputStream in, long length, Hasher hasher, ObjectKey label, Progress progress)
-            throws StorageException, IOException {
+    /** One part cut from {@code in}; replayed from {@code region} when the chunk has one for it, else from a spool copy. */
+    private void writePart(InputStream in, Optional<Payload> region, long length, Hasher hasher, ObjectKey label,
+            Progress progress) throws StorageException, IOException {
         int number = writer.state().parts().size() + 1;
-        try (ReplayablePart part = new ReplayablePart(in, length, hasher, spoolDirectory)) {
+        try (ReplayablePart part = region.isPresent() ? new ReplayablePart(in, length, hasher, region.get())
+                : new ReplayablePart(in, length, hasher, spoolDirectory)) {
             try {
                 store.retryTransient("append", label, () -> writer.writePart(number, part));
             } catch (StorageException e) {

@@ -14,7 +14,9 @@ import java.nio.file.Path;
  * replayable for a retry of just this part. The first read of each byte takes it from the chunk
  * (the client's request body), hashes it and copies it into a spool: a byte array for parts up
  * to {@link #IN_MEMORY_BYTES}, else a temp file of at most the part's length, deleted by
- * {@link #close()}. A later {@link #open()} replays the spool and then continues from the
+ * {@link #close()}; or, when the chunk can give this part's bytes again itself (a region of a
+ * spooled request body's file, {@link Payload#region}), no copy at all, the replay read from
+ * there. A later {@link #open()} replays the spool (or region) and then continues from the
  * chunk, so a part that failed half-way is resent without the client sending anything again,
  * and nothing is read from the client twice or buffered whole in the heap.
  *
@@ -36,6 +38,10 @@ final class ReplayablePart implements Payload, AutoCloseable {
     private final byte[] memory;
     private final Path file;
     private final OutputStream fileOut;
+    /** The chunk's own copy of this part's bytes, replayed from instead of a spool; null when spooled. */
+    private final Payload region;
+    private InputStream regionStream;
+    private long regionPosition;
     private long taken;
     private int generation;
     private IOException chunkFailure;
@@ -49,6 +55,7 @@ final class ReplayablePart implements Payload, AutoCloseable {
         this.chunk = chunk;
         this.length = length;
         this.hasher = hasher;
+        this.region = null;
         if (length <= IN_MEMORY_BYTES) {
             this.memory = new byte[(int) length];
             this.file = null;
@@ -59,6 +66,23 @@ final class ReplayablePart implements Payload, AutoCloseable {
             this.file = Files.createTempFile(spoolDirectory, "part-", ".spool");
             this.fileOut = Files.newOutputStream(file);
         }
+    }
+
+    /**
+     * A part that keeps no copy of its bytes: a replay reads them from {@code region}, which must
+     * yield exactly the {@code length} bytes the chunk's stream yields for this part.
+     */
+    ReplayablePart(InputStream chunk, long length, Hasher hasher, Payload region) {
+        if (region.size() != length) {
+            throw new IllegalArgumentException("region holds " + region.size() + " bytes, the part " + length);
+        }
+        this.chunk = chunk;
+        this.length = length;
+        this.hasher = hasher;
+        this.region = region;
+        this.memory = null;
+        this.file = null;
+        this.fileOut = null;
     }
 
     @Override
@@ -91,6 +115,7 @@ final class ReplayablePart implements Payload, AutoCloseable {
     @Override
     public synchronized void close() throws IOException {
         generation++;
+        closeRegionStream();
         if (file != null) {
             try {
                 fileOut.close();
@@ -113,6 +138,9 @@ final class ReplayablePart implements Payload, AutoCloseable {
     }
 
     private int replay(long position, byte[] buffer, int off, int len) throws IOException {
+        if (region != null) {
+            return replayRegion(position, buffer, off, len);
+        }
         if (memory != null) {
             System.arraycopy(memory, (int) position, buffer, off, len);
             return len;
@@ -121,6 +149,30 @@ final class ReplayablePart implements Payload, AutoCloseable {
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
             in.seek(position);
             return in.read(buffer, off, len);
+        }
+    }
+
+    /** Reads from the region, kept open while reads go on where the last one ended (a replay reads sequentially). */
+    private int replayRegion(long position, byte[] buffer, int off, int len) throws IOException {
+        if (regionStream == null || regionPosition != position) {
+            closeRegionStream();
+            regionStream = region.open();
+            regionStream.skipNBytes(position);
+            regionPosition = position;
+        }
+        int n = regionStream.read(buffer, off, len);
+        if (n < 0) {
+            throw new IOException("the chunk's region of this part ended at " + position + " of its " + length + " bytes");
+        }
+        regionPosition += n;
+        return n;
+    }
+
+    private void closeRegionStream() throws IOException {
+        InputStream stream = regionStream;
+        regionStream = null;
+        if (stream != null) {
+            stream.close();
         }
     }
 
@@ -136,7 +188,9 @@ final class ReplayablePart implements Payload, AutoCloseable {
             throw e;
         }
         hasher.update(buffer, off, n);
-        if (memory != null) {
+        if (region != null) {
+            // nothing to keep: a replay reads the region
+        } else if (memory != null) {
             System.arraycopy(buffer, off, memory, (int) taken, n);
         } else {
             fileOut.write(buffer, off, n);

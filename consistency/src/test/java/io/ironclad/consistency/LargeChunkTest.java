@@ -151,6 +151,30 @@ class LargeChunkTest {
         assertThat(readBack(store, data)).isEqualTo(data);
     }
 
+    /**
+     * A spooled body of several parts keeps no part spool: each part lost after sending is read
+     * again from the body's own file, at its offset, and the object still hashes right.
+     */
+    @Test
+    void aSpooledBodyOfSeveralPartsIsResentFromItsFileWithoutPartSpools() throws Exception {
+        byte[] data = Fixture.bytes(4 * PART + 1000, 10);
+        Path body = Files.write(dir.resolve("body.tmp"), data);
+        FaultyDriver faulty = new FaultyDriver(withPartSize(InMemoryDrivers.create(), 1, PART), FaultPlan.none(10), clock);
+        faulty.failPartAfterSending(3, 2);
+        ConsistentStore store = store(faulty);
+        Upload upload = store.startUpload(Digest.Algorithm.SHA256);
+
+        UploadState state = upload.append(Payload.ofImmutableFile(body));
+
+        assertThat(state.writer().parts()).extracting(PartInfo::size).containsExactly((long) PART, (long) PART, (long) PART,
+                (long) PART, 1000L);
+        assertThat(events).filteredOn(e -> e.kind() == ConsistencyEvent.Kind.RETRY).hasSize(2)
+                .allMatch(e -> e.detail().contains("part 3"));
+        assertThat(Files.exists(dir.resolve("spool"))).as("no spool copy of any part").isFalse();
+        store.resumeUpload(state).complete(KEY, Fixture.sha256(data));
+        assertThat(readBack(store, data)).isEqualTo(data);
+    }
+
     /** The client going away is final: no retries until the timeout, and the parts before it stay recorded. */
     @Test
     void aClientBodyThatBreaksFailsAtOnceAfterThePartsItDelivered() throws Exception {

@@ -5,8 +5,11 @@ import static java.util.Objects.requireNonNull;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -28,6 +31,17 @@ public interface Payload {
      * a payload that wraps or transforms another's stream must leave it empty.
      */
     default Optional<Path> immutableFile() {
+        return Optional.empty();
+    }
+
+    /**
+     * The {@code length} bytes at {@code offset} as a payload of their own, when this payload can
+     * read them without reading the bytes before them and they never change (a region of an
+     * immutable or append-only file): a caller that cut a part out of this payload's stream may
+     * then read the part again from here instead of keeping a copy of it. Empty (the default)
+     * for any other payload; a payload that wraps or transforms another's stream must leave it empty.
+     */
+    default Optional<Payload> region(long offset, long length) {
         return Optional.empty();
     }
 
@@ -83,6 +97,35 @@ public interface Payload {
             @Override
             public Optional<Path> immutableFile() {
                 return Optional.of(file);
+            }
+
+            @Override
+            public Optional<Payload> region(long offset, long length) {
+                return Optional.of(ofFileRegion(file, offset, length, contents.size()));
+            }
+        };
+    }
+
+    /**
+     * The {@code length} bytes at {@code offset} of a file that holds at least {@code offset + length}
+     * bytes and never changes there, read with a positioned channel (no bytes before them read).
+     */
+    static Payload ofFileRegion(Path file, long offset, long length, long fileSize) {
+        requireNonNull(file, "file is null");
+        if (offset < 0 || length < 0 || offset + length > fileSize) {
+            throw new IllegalArgumentException("region " + offset + "+" + length + " is outside " + fileSize + " bytes of " + file);
+        }
+        return new Payload() {
+            @Override
+            public long size() {
+                return length;
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                channel.position(offset);
+                return new BoundedInputStream(Channels.newInputStream(channel), length, "region of " + file.getFileName());
             }
         };
     }

@@ -245,7 +245,7 @@ final class BodyReceiver implements Subscriber<byte[]> {
         following.advance(written);
         tail = following;
         Path spooled = file;
-        Payload growing = Payload.of(expectedLength, () -> following.open(spooled, expectedLength));
+        Payload growing = following.payload(spooled, expectedLength);
         if (!received.complete(new Spooler.RequestPayload(growing, spooled, this::consumerDone))) {
             fail(new IOException("request abandoned"));
         }

@@ -1,5 +1,6 @@
 package io.ironclad.sidecar.http.body;
 
+import io.ironclad.driver.Payload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -7,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
  * A spool file read while it is still being written: what a large body's reader (the store,
@@ -47,11 +49,38 @@ final class SpoolTail {
         }
     }
 
-    /** A stream over the {@code length} bytes of {@code file}, following the receiver as it writes. */
-    InputStream open(Path file, long length) throws IOException {
+    /**
+     * The body in {@code file}, {@code length} bytes, as a payload whose every stream follows the
+     * receiver as it writes; its regions are read the same way from their own first byte (the
+     * file is only ever appended to, so a region read again yields the bytes it yielded before).
+     */
+    Payload payload(Path file, long length) {
+        return new Payload() {
+            @Override
+            public long size() {
+                return length;
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return SpoolTail.this.open(file, 0, length);
+            }
+
+            @Override
+            public Optional<Payload> region(long offset, long regionLength) {
+                if (offset < 0 || regionLength < 0 || offset + regionLength > length) {
+                    throw new IllegalArgumentException("region " + offset + "+" + regionLength + " is outside the body's " + length + " bytes");
+                }
+                return Optional.of(Payload.of(regionLength, () -> SpoolTail.this.open(file, offset, offset + regionLength)));
+            }
+        };
+    }
+
+    /** A stream over the bytes {@code from} to {@code end} (exclusive) of {@code file}, following the receiver as it writes. */
+    private InputStream open(Path file, long from, long end) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         return new InputStream() {
-            private long position;
+            private long position = from;
 
             @Override
             public int read() throws IOException {
@@ -61,14 +90,14 @@ final class SpoolTail {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                if (position >= length) {
+                if (position >= end) {
                     return -1;
                 }
                 if (len == 0) {
                     return 0;
                 }
                 long available = awaitBeyond(position);
-                int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, available - position)), position);
+                int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(Math.min(len, available - position), end - position)), position);
                 if (n < 0) {
                     throw new IOException("spooled request body is shorter than it was written");
                 }

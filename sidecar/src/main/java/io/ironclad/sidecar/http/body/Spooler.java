@@ -58,6 +58,11 @@ public final class Spooler {
             return payload.immutableFile();
         }
 
+        @Override
+        public Optional<Payload> region(long offset, long length) {
+            return payload.region(offset, length);
+        }
+
         /** The whole body in memory: only for bodies bounded by a small limit (manifests). */
         public byte[] bytes() {
             try (InputStream in = open()) {
