@@ -15,9 +15,9 @@ import java.util.concurrent.Executor;
 /**
  * A response body that is a region of an open local file, to be sent with {@code sendfile(2)}
  * (Netty's {@link DefaultFileRegion}) by {@link ZeroCopyHandler}. Its last byte may be held back
- * until {@link #verified()} completes: the whole region at once when it is complete already (a
- * verified file), else everything but the last byte first and the last byte after (a first read,
- * hashed meanwhile). The file is closed when every region cut from it was sent or dropped and
+ * until {@link #verified()} completes: a verified file goes out as the whole region at once, a
+ * first read as everything but the last byte first and the last byte once the hash (running
+ * meanwhile) matched. The file is closed when every region cut from it was sent or dropped and
  * the reply itself was {@linkplain #close() closed}.
  */
 final class FileReply {
@@ -26,9 +26,10 @@ final class FileReply {
     private final long position;
     private final long length;
     private final CompletionStage<Void> verified;
+    private final boolean waitsForHash;
 
-    /** {@code length} (at least 1) bytes of {@code region}'s file from its position, released once {@code verified} completes normally. */
-    FileReply(FileRegionStream region, CompletionStage<Void> verified, FileRegionStats stats) {
+    /** The unread bytes (at least 1) of {@code region}, the last one released once {@code verified} completes normally. */
+    private FileReply(FileRegionStream region, CompletionStage<Void> verified, boolean waitsForHash, FileRegionStats stats) {
         if (region.remaining() < 1) {
             throw new IllegalArgumentException("a file reply needs at least one byte");
         }
@@ -36,11 +37,12 @@ final class FileReply {
         this.position = region.position();
         this.length = region.remaining();
         this.verified = verified;
+        this.waitsForHash = waitsForHash;
     }
 
     /** A reply for a file already verified. */
     static FileReply verified(FileRegionStream region, FileRegionStats stats) {
-        return new FileReply(region, CompletableFuture.completedFuture(null), stats);
+        return new FileReply(region, CompletableFuture.completedFuture(null), false, stats);
     }
 
     /**
@@ -49,7 +51,7 @@ final class FileReply {
      */
     static FileReply hashing(VerifyingFileBody body, Executor executor, FileRegionStats stats) {
         CompletableFuture<Void> verified = new CompletableFuture<>();
-        FileReply reply = new FileReply(body.region(), verified, stats);
+        FileReply reply = new FileReply(body.region(), verified, true, stats);
         reply.file.retain();
         try {
             executor.execute(() -> {
@@ -79,10 +81,12 @@ final class FileReply {
         return verified;
     }
 
-    /** Whether the whole region may be sent now. */
-    boolean releasedNow() {
-        CompletableFuture<Void> future = verified.toCompletableFuture();
-        return future.isDone() && !future.isCompletedExceptionally();
+    /**
+     * Whether the last byte waits for a hash: always for a first read, even if the hash already
+     * finished, so that such a body takes one road whatever the timing.
+     */
+    boolean waitsForHash() {
+        return waitsForHash;
     }
 
     /** The whole region. */

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +37,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A reply whose last byte waits for a hash is sent as all-but-the-last-byte at once and the
  * last byte when the hash matched; if it did not, the connection is closed instead, so the client
- * sees an incomplete body. While it waits, later writes on the connection (a pipelined request's
- * response) are held here in order and the channel is marked unwritable, so Micronaut's streaming
- * bodies stop producing until the held writes went out; that keeps responses in request order and
- * the memory held bounded by one chunk. Micronaut writes a full (empty) response without waiting
- * for its promise, and a file region counts no bytes against Netty's write buffer, so nothing
- * else in the pipeline needs to know a region is in flight.
+ * sees an incomplete body. While it waits, the channel is marked unwritable (a user-defined
+ * writability bit): Micronaut's {@code PipeliningServerHandler} starts the next pipelined
+ * response, and asks a streaming body for more, only while the channel is writable, so the next
+ * response waits in Micronaut's own queue and nothing piles up here. Any write that still arrives
+ * meanwhile is held here in order and sent after the last byte, so responses never interleave.
+ * A file region counts no bytes against Netty's write buffer, and Micronaut writes the next full
+ * response without waiting for the previous one's promise: for a region that may go out at once
+ * that is fine, as Netty keeps writes in order.
  *
  * <p>Files are closed when their region was sent, when the connection goes away (Netty releases
  * regions it could not write), and for replies registered but never written, when the channel closes.
@@ -134,9 +137,8 @@ public final class ZeroCopyHandler extends ChannelDuplexHandler {
         }
         headers.remove(MARKER).remove(HttpHeaderNames.TRANSFER_ENCODING).set(HttpHeaderNames.CONTENT_LENGTH, reply.length());
         ctx.write(new DefaultHttpResponse(head.protocolVersion(), head.status(), headers));
-        boolean release = reply.releasedNow();
-        stats.countSent(!release);
-        if (release) {
+        stats.countSent(reply.waitsForHash());
+        if (!reply.waitsForHash()) {
             ctx.write(reply.whole());
             reply.close();
             ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, promise);
@@ -145,7 +147,13 @@ public final class ZeroCopyHandler extends ChannelDuplexHandler {
         ctx.write(reply.allButLast());
         held = new ArrayDeque<>();
         hold(ctx, true);
-        reply.verified().whenComplete((ok, error) -> ctx.executor().execute(() -> finish(ctx, reply, promise, error)));
+        reply.verified().whenComplete((ok, error) -> {
+            try {
+                ctx.executor().execute(() -> finish(ctx, reply, promise, error));
+            } catch (RejectedExecutionException shutDown) {
+                reply.close(); // the event loop is gone, and the connection with it
+            }
+        });
     }
 
     /** Sends the held last byte (or aborts the body), then the writes that waited behind it. */
@@ -156,15 +164,19 @@ public final class ZeroCopyHandler extends ChannelDuplexHandler {
             ctx.write(reply.last());
             reply.close();
             ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, promise);
-            hold(ctx, false);
             for (Held next : waiting) {
-                write(ctx, next.message(), next.promise());
+                write(ctx, next.message(), next.promise()); // a marked one among them may hold again
+            }
+            if (held == null) {
+                hold(ctx, false); // only now: Micronaut writes its next response as soon as this fires
             }
             ctx.flush();
             return;
         }
         reply.close();
         stats.countAborted();
+        LOG.warn("file region body aborted before its last byte, closing the connection: {}",
+                error != null ? error.getMessage() : "connection gone");
         Throwable cause = error != null ? error : new ClosedChannelException();
         fail(promise, cause);
         for (Held next : waiting) {
