@@ -194,22 +194,9 @@ final class ReadDeliveries {
             FileRegionStream file, long size) {
         Runnable remember = () -> localFiles.remember(info, expected.digest());
         VerifiedContent streamed = verifying(key, expected, range, info, file, size, remember);
-        VerifyingInputStream.Refusal refusal = refusal(key);
-        Runnable verified = onVerified(key, expected, integrity(info), remember);
-        VerifyingFileBody.Outcome outcome = new VerifyingFileBody.Outcome() {
-            @Override
-            public IOException refused(String detail) {
-                IntegrityException cause = refusal.refuse(detail);
-                return new IOException(cause.getMessage(), cause);
-            }
-
-            @Override
-            public void verified() {
-                verified.run();
-            }
-        };
         long first = range.map(ByteRange::first).orElse(0L);
-        VerifyingFileBody body = new VerifyingFileBody(file, first, streamed.length(), expected, outcome, streamed.body());
+        VerifyingFileBody body = new VerifyingFileBody(file, first, streamed.length(), expected, refusal(key),
+                onVerified(key, expected, integrity(info), remember), streamed.body());
         return new VerifiedContent(streamed.object(), range, body, false);
     }
 

@@ -3,6 +3,7 @@ package io.ironclad.consistency;
 import static java.util.Objects.requireNonNull;
 
 import io.ironclad.driver.FileRegionStream;
+import io.ironclad.driver.IntegrityException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
@@ -30,35 +31,29 @@ import java.util.Optional;
  */
 public final class VerifyingFileBody extends InputStream {
 
-    /** What {@link #verify()} does with its outcome. */
-    interface Outcome {
-        /** Reports a refused body and builds the exception that refuses it. */
-        IOException refused(String detail);
-
-        /** Runs once the whole file hashed to its digest. */
-        void verified();
-    }
-
     private final FileRegionStream file;
     private final long first;
     private final long length;
     private final long size;
     private final Expectation expected;
-    private final Outcome outcome;
+    private final VerifyingInputStream.Refusal refusal;
+    private final Runnable onVerified;
     private final InputStream streamed;
 
     /**
      * The whole object's {@code file} (positioned at its first byte), the range {@code [first,
-     * first + length)} to deliver, and {@code streamed}: the stream-mode body of that range over {@code file}.
+     * first + length)} to deliver, what reports a refusal and what runs once verified, and
+     * {@code streamed}: the stream-mode body of that range over {@code file}, built with the same two.
      */
-    VerifyingFileBody(FileRegionStream file, long first, long length, Expectation expected, Outcome outcome,
-            InputStream streamed) {
+    VerifyingFileBody(FileRegionStream file, long first, long length, Expectation expected,
+            VerifyingInputStream.Refusal refusal, Runnable onVerified, InputStream streamed) {
         this.file = requireNonNull(file, "file is null");
         this.first = first;
         this.length = length;
         this.size = file.remaining();
         this.expected = requireNonNull(expected, "expected is null");
-        this.outcome = requireNonNull(outcome, "outcome is null");
+        this.refusal = requireNonNull(refusal, "refusal is null");
+        this.onVerified = requireNonNull(onVerified, "onVerified is null");
         this.streamed = requireNonNull(streamed, "streamed is null");
     }
 
@@ -73,7 +68,7 @@ public final class VerifyingFileBody extends InputStream {
     /**
      * Hashes the whole file with positional reads (leaving {@link #region()} untouched) and
      * returns once it hashed to the expected digest; throws an {@link IOException} caused by an
-     * {@link io.ironclad.driver.IntegrityException} (already reported) if it did not, or the read's
+     * {@link IntegrityException} (already reported) if it did not, or the read's
      * own exception if the file could not be read.
      */
     public void verify() throws IOException {
@@ -81,9 +76,10 @@ public final class VerifyingFileBody extends InputStream {
         long read = LocalFileVerifier.hash(file, hasher, size);
         Optional<String> problem = Verification.bodyProblem(read, size, hasher, expected.digest());
         if (problem.isPresent()) {
-            throw outcome.refused(problem.get());
+            IntegrityException cause = refusal.refuse(problem.get());
+            throw new IOException(cause.getMessage(), cause);
         }
-        outcome.verified();
+        onVerified.run();
     }
 
     /** Bytes this body delivers. */
