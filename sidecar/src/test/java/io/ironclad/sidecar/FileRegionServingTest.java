@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * regions ({@code sendfile}) on plain HTTP/1.1: checked over real sockets with keep-alive and
  * pipelined requests, ranges, stream mode's first read (last byte held until the hash matched),
  * a corrupt store file on its first read (never complete), a client that leaves mid-body (file
- * closed), and TLS (no region: the pump's road).
+ * closed), and TLS or {@code ironclad.serving.zero-copy=false} (no region: the pump's road).
  */
 class FileRegionServingTest {
 
@@ -170,6 +170,16 @@ class FileRegionServingTest {
             assertThat(read.statusCode()).isEqualTo(200);
             assertThat(read.body()).isEqualTo(blob);
             assertThat(sidecar.bean(FileRegionStats.class).regions()).as("sendfile would bypass TLS").isZero();
+        }
+    }
+
+    @Test
+    void switchedOffBlobsTakeThePump() throws Exception {
+        byte[] blob = bytes(1 << 20);
+        try (Sidecar sidecar = sidecar(Map.of("ironclad.serving.zero-copy", "false"))) {
+            Oci.pushMonolithic(sidecar, REPO, blob);
+            assertThat(Oci.get(sidecar, "/v2/" + REPO + "/blobs/" + digest(blob)).body()).isEqualTo(blob);
+            assertThat(sidecar.bean(FileRegionStats.class).regions()).isZero();
         }
     }
 
