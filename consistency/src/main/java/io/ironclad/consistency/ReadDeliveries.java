@@ -131,8 +131,7 @@ final class ReadDeliveries {
             boolean known = localFiles.known(content.info(), expected.digest());
             if (!known && context.config.mode() == VerificationMode.STREAM) {
                 // one pass: hashed while it is sent, the last byte withheld until verified, remembered once verified
-                return Optional.of(verifying(key, expected, range, content.info(), file, size,
-                        () -> localFiles.remember(content.info(), expected.digest())));
+                return Optional.of(verifyingFile(key, expected, range, content.info(), file, size));
             }
             if (!known) {
                 Hasher hasher = Hashers.fast(expected.digest().algorithm());
@@ -187,6 +186,21 @@ final class ReadDeliveries {
     }
 
     /**
+     * Stream mode's first read of a store file: a {@link VerifyingFileBody} that reads as the
+     * stream-mode body, or lets the HTTP layer send the file while another thread hashes it;
+     * either way remembered once verified.
+     */
+    private VerifiedContent verifyingFile(ObjectKey key, Expectation expected, Optional<ByteRange> range, ObjectInfo info,
+            FileRegionStream file, long size) {
+        Runnable remember = () -> localFiles.remember(info, expected.digest());
+        VerifiedContent streamed = verifying(key, expected, range, info, file, size, remember);
+        long first = range.map(ByteRange::first).orElse(0L);
+        VerifyingFileBody body = new VerifyingFileBody(file, first, streamed.length(), expected, refusal(key),
+                onVerified(key, expected, integrity(info), remember), streamed.body());
+        return new VerifiedContent(streamed.object(), range, body, false);
+    }
+
+    /**
      * Stream-mode verification of {@code source} (the whole object): hashed as it passes, the last
      * byte of the range withheld until the whole object hashed to the digest, then {@code verified} runs.
      */
@@ -198,19 +212,27 @@ final class ReadDeliveries {
         long first = range.map(ByteRange::first).orElse(0L);
         long last = range.map(ByteRange::last).orElse(size - 1);
         VerifyingInputStream body = new VerifyingInputStream(source, Hashers.fast(expected.digest().algorithm()),
-                expected.digest(), size, first, last,
-                detail -> {
-                    context.events.emit(ConsistencyEvent.Kind.INTEGRITY_REFUSAL, "open", key, 1, Duration.ZERO, detail);
-                    return new IntegrityException(context.driverName(), key, "refused streamed body: " + detail);
-                },
-                () -> {
-                    verified.run();
-                    if (integrity.isEmpty()) {
-                        context.events.emit(ConsistencyEvent.Kind.LEGACY_VERIFIED, "open", key, 1, Duration.ZERO,
-                                "legacy object hashed to " + expected.digest());
-                    }
-                });
+                expected.digest(), size, first, last, refusal(key), onVerified(key, expected, integrity, verified));
         return new VerifiedContent(object, range, body, false);
+    }
+
+    /** A streamed body's refusal: reported as an integrity refusal, thrown as an {@link IntegrityException}. */
+    private VerifyingInputStream.Refusal refusal(ObjectKey key) {
+        return detail -> {
+            context.events.emit(ConsistencyEvent.Kind.INTEGRITY_REFUSAL, "open", key, 1, Duration.ZERO, detail);
+            return new IntegrityException(context.driverName(), key, "refused streamed body: " + detail);
+        };
+    }
+
+    /** Runs {@code verified} once a streamed body verified, and reports a legacy object now known by its bytes. */
+    private Runnable onVerified(ObjectKey key, Expectation expected, Optional<IntegrityMetadata> integrity, Runnable verified) {
+        return () -> {
+            verified.run();
+            if (integrity.isEmpty()) {
+                context.events.emit(ConsistencyEvent.Kind.LEGACY_VERIFIED, "open", key, 1, Duration.ZERO,
+                        "legacy object hashed to " + expected.digest());
+            }
+        };
     }
 
     /** The stored object a verified read found: from its metadata, or a legacy object now known by its bytes (reported). */

@@ -116,6 +116,43 @@ class LocalReadsTest {
         assertThat(fixture.count(ConsistencyEvent.Kind.INTEGRITY_REFUSAL)).isEqualTo(2);
     }
 
+    @Test
+    void streamModesFirstReadOffersItsRangeAsARegionVerifiedBesideIt() throws Exception {
+        StorageDriver driver = FilesystemDrivers.create(FilesystemDriverConfig.defaults(dir.resolve("store")));
+        Fixture fixture = new Fixture(driver, dir.resolve("cache"), VerificationMode.STREAM, 1 << 30, 1024);
+        fixture.store.put(KEY, Expectation.of(digest, data.length), Payload.ofBytes(data));
+        LocalFileVerifier verifier = ((DefaultConsistentStore) fixture.store).localFiles();
+
+        try (VerifiedContent first = fixture.store.open(KEY, Expectation.known(digest, data.length),
+                Optional.of(new ByteRange(1000, 1999)))) {
+            VerifyingFileBody body = (VerifyingFileBody) first.body();
+            FileRegionStream region = body.region();
+            assertThat(region.remaining()).isEqualTo(1000);
+            assertThat(region.readAllBytes()).isEqualTo(Arrays.copyOfRange(data, 1000, 2000));
+            assertThat(verifier.hashes()).as("not remembered before it verified").isZero();
+            body.verify();
+        }
+        assertThat(verifier.hashes()).isEqualTo(1);
+        try (VerifiedContent second = fixture.store.open(KEY, Expectation.known(digest, data.length), Optional.empty())) {
+            assertThat(second.body()).as("verified once, then a plain file").isInstanceOf(FileRegionStream.class);
+        }
+    }
+
+    @Test
+    void streamModesFirstReadOfACorruptedStoreFileFailsItsVerification() throws Exception {
+        StorageDriver driver = FilesystemDrivers.create(FilesystemDriverConfig.defaults(dir.resolve("store")));
+        Fixture fixture = new Fixture(driver, dir.resolve("cache"), VerificationMode.STREAM, 1 << 30, 1024);
+        fixture.store.put(KEY, Expectation.of(digest, data.length), Payload.ofBytes(data));
+        corruptStoreFile();
+
+        try (VerifiedContent content = fixture.store.open(KEY, Expectation.known(digest, data.length), Optional.empty())) {
+            VerifyingFileBody body = (VerifyingFileBody) content.body();
+            assertThatThrownBy(body::verify).isInstanceOf(IOException.class).hasCauseInstanceOf(IntegrityException.class);
+        }
+        assertThat(((DefaultConsistentStore) fixture.store).localFiles().hashes()).as("never remembered").isZero();
+        assertThat(fixture.count(ConsistencyEvent.Kind.INTEGRITY_REFUSAL)).isEqualTo(1);
+    }
+
     private void corruptStoreFile() throws IOException {
         try (Stream<Path> files = Files.walk(dir.resolve("store"))) {
             Path object = files.filter(p -> p.toString().endsWith(".o")).findFirst().orElseThrow();

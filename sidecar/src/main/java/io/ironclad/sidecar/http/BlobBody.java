@@ -1,11 +1,16 @@
 package io.ironclad.sidecar.http;
 
 import io.ironclad.sidecar.serving.ChunkPump;
+import io.ironclad.sidecar.serving.ZeroCopyHandler;
 import io.micronaut.core.type.Argument;
 import io.micronaut.core.type.MutableHeaders;
+import io.micronaut.http.ByteBodyHttpResponse;
+import io.micronaut.http.ByteBodyHttpResponseWrapper;
+import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.body.ByteBodyFactory;
 import io.micronaut.http.body.CloseableByteBody;
 import io.micronaut.http.body.ResponseBodyWriter;
@@ -17,6 +22,7 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 
@@ -27,7 +33,8 @@ import java.util.concurrent.ExecutorService;
  * an unknown modification time) and answers {@code If-Modified-Since} with 304 against that
  * made-up date; this body's {@link Writer} streams the content and adds no header. It streams
  * through {@link ChunkPump} in large chunks (a verified local file in direct buffers), not
- * through Micronaut's 8 KiB {@code InputStreamByteBody}.
+ * through Micronaut's 8 KiB {@code InputStreamByteBody}; a local file on a plain HTTP/1.1
+ * connection goes out as a file region ({@code sendfile(2)}, see {@link ZeroCopyHandler}).
  */
 record BlobBody(InputStream content, long length) {
 
@@ -39,6 +46,21 @@ record BlobBody(InputStream content, long length) {
 
         Writer(@Named(TaskExecutors.BLOCKING) ExecutorService executor) {
             this.executor = executor;
+        }
+
+        /** A local file's GET answer as a file region where the connection allows, else the body streamed by {@link #writePiece}. */
+        @Override
+        public ByteBodyHttpResponse<?> write(ByteBodyFactory factory, HttpRequest<?> request, MutableHttpResponse<BlobBody> response,
+                Argument<BlobBody> type, MediaType mediaType, BlobBody body) throws CodecException {
+            if (request instanceof NettyHttpRequest<?> netty && request.getMethod() == HttpMethod.GET) {
+                Optional<String> region = ZeroCopyHandler.offer(netty.getChannelHandlerContext().pipeline(), body.content(), executor);
+                if (region.isPresent()) {
+                    response.getHeaders().contentTypeIfMissing(mediaType);
+                    response.header(ZeroCopyHandler.MARKER, region.get());
+                    return ByteBodyHttpResponseWrapper.wrap(response, factory.createEmpty());
+                }
+            }
+            return ResponseBodyWriter.super.write(factory, request, response, type, mediaType, body);
         }
 
         @Override
