@@ -12,18 +12,21 @@ import subprocess
 import sys
 
 PATTERNS = [
-    ("session append (PATCH): `Registry.appendClaimed`", "Registry.appendClaimed"),
-    ("final PUT: `Registry.completeClaimed`", "Registry.completeClaimed"),
-    ("whole-body PUT: `Registry.putWholeBody`", "Registry.putWholeBody"),
+    ("session append (PATCH): `UploadService.appendClaimed`", "UploadService.appendClaimed"),
+    ("final PUT: `UploadService.completeClaimed`", "UploadService.completeClaimed"),
+    ("whole-body PUT: `UploadService.putWholeBody`", "UploadService.putWholeBody"),
     ("Bouncy Castle `SHA256Digest.processBlock`", "SHA256Digest.processBlock"),
     ("JDK SHA-256 (`sun.security.provider.SHA2` / `DigestBase`)", "sun.security.provider."),
     ("part spool (`ReplayablePart`)", "ReplayablePart."),
     ("request body spool (`BodyReceiver`)", "BodyReceiver."),
-    ("blob GET: `RegistryController.getBlob`", "RegistryController.getBlob"),
+    ("blob GET: `BlobHandler.get`", "BlobHandler.get"),
     ("response pump: `ChunkPump.pump`", "ChunkPump.pump"),
     ("in-place hash before the first byte: `LocalFileVerifier.hash`", "LocalFileVerifier.hash"),
     ("stream-mode hash while sending: `VerifyingInputStream.read`", "VerifyingInputStream.read"),
-    ("Netty event loop (socket writes etc.)", "io.netty.channel.nio.NioEventLoop.run"),
+    ("stream-mode first read of a store file: `VerifyingFileBody.verify`", "VerifyingFileBody.verify"),
+    ("filesystem stage append: `UploadStage.append`", "UploadStage.append"),
+    ("sendfile handler: `ZeroCopyHandler`", "ZeroCopyHandler."),
+    ("Netty event loop (socket writes etc.)", "io.netty.channel.SingleThreadIoEventLoop.run"),
 ]
 
 
