@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -112,9 +113,7 @@ public interface Payload {
      */
     static Payload ofFileRegion(Path file, long offset, long length, long fileSize) {
         requireNonNull(file, "file is null");
-        if (offset < 0 || length < 0 || offset + length > fileSize) {
-            throw new IllegalArgumentException("region " + offset + "+" + length + " is outside " + fileSize + " bytes of " + file);
-        }
+        Objects.checkFromIndexSize(offset, length, fileSize);
         return new Payload() {
             @Override
             public long size() {

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -68,9 +69,7 @@ final class SpoolTail {
 
             @Override
             public Optional<Payload> region(long offset, long regionLength) {
-                if (offset < 0 || regionLength < 0 || offset + regionLength > length) {
-                    throw new IllegalArgumentException("region " + offset + "+" + regionLength + " is outside the body's " + length + " bytes");
-                }
+                Objects.checkFromIndexSize(offset, regionLength, length);
                 return Optional.of(Payload.of(regionLength, () -> SpoolTail.this.open(file, offset, offset + regionLength)));
             }
         };
