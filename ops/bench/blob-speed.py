@@ -14,7 +14,9 @@ plain curl against Swift or RGW (S3, --aws-sigv4): the wire's and the store's ow
 --opt gives one jar's JVM extra options (e.g. stream=-Dironclad.verification-mode=stream).
 --parallel N pushes N different blobs of --parallel-mib to each server at once, then pulls them
 at once, and reports aggregate MiB/s, failures and (jstat, sampled) the most heap a sidecar used. Prints medians, min-max spread and the ratio
-of each Ironclad jar to docker-registry; the disk used per byte of content on the filesystem.
+of each Ironclad jar to docker-registry; the disk used per byte of content on the filesystem; and, for the monolithic upload and the first GET,
+the CPU seconds of the server's process, of everything else (the backend, curl) and how busy the
+machine was, which tells an operation bound by the cores from one bound by the wire.
 With --jfr DIR each sidecar runs with a JFR profile written to DIR/<name>.jfr, and the hottest
 top frames of its upload and read threads are printed.
 Needs: java, curl, docker-registry, ab; for swift the IRONCLAD_SWIFT_*, for rgw the IRONCLAD_S3_*
@@ -397,8 +399,9 @@ def hot_frames(jfr_file, top=12):
 def one_round(s, r, rnd, blob, digest, a):
     """One server's share of a round: monolithic push, first GET, hits, checked GET, chunked push."""
     repo = f"bench/r{rnd}"
-    r["monolithic upload"].append(s.push_monolithic(repo, blob, digest))
-    r["first GET"].append(s.get(repo, digest))
+    pid = s.proc.pid
+    r["monolithic upload"].append(measured_cpu(r, "monolithic upload", pid, lambda: s.push_monolithic(repo, blob, digest)))
+    r["first GET"].append(measured_cpu(r, "first GET", pid, lambda: s.get(repo, digest)))
     for _ in range(a.hits):
         r["repeat GET (cache / verified file)"].append(s.get(repo, digest))
     s.get_checked(repo, digest)
@@ -410,6 +413,55 @@ def one_round(s, r, rnd, blob, digest, a):
         r[f"chunked upload ({a.chunk_mib} MiB PATCHes)"].append(s.push_chunked(repo, chunked, cd, a.chunk_mib << 20))
         os.unlink(chunked)
     log(f"round {rnd + 1} {s.name}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in r.items()))
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid):
+    """CPU seconds (user + system) the process has used so far; 0 without a pid."""
+    if pid is None:
+        return 0.0
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def machine_cpu():
+    """(busy, all) CPU seconds of the whole machine so far, from /proc/stat."""
+    v = [int(x) for x in open("/proc/stat").readline().split()[1:9]]
+    busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7]  # user nice system irq softirq steal
+    return busy / CLOCK_TICKS, (busy + v[3] + v[4]) / CLOCK_TICKS
+
+
+def measured_cpu(results, op, pid, fn):
+    """Runs fn (which returns its wall seconds) and records, for op, the CPU seconds the server
+    process used, the CPU seconds everything else used (the backend, curl), and how busy the
+    machine was (busy / all): near 100 % the operation is bound by the cores, not by the wire."""
+    p0, (b0, a0) = process_cpu(pid), machine_cpu()
+    secs = fn()
+    p1, (b1, a1) = process_cpu(pid), machine_cpu()
+    mine = p1 - p0
+    results["cpu " + op].append((mine, (b1 - b0) - mine, (b1 - b0) / max(a1 - a0, 1e-9)))
+    return secs
+
+
+def print_cpu(results, names):
+    ops = [k[4:] for k in results[names[0]] if k.startswith("cpu ")]
+    if not ops:
+        return
+    print("\nCPU seconds while it ran, median: the server's process / everything else (backend, curl) / machine busy")
+    print("| | " + " | ".join(names) + " |")
+    print("|---" * (1 + len(names)) + "|")
+    for op in ops:
+        cells = []
+        for n in names:
+            samples = results[n].get("cpu " + op, [])
+            if not samples:
+                cells.append("-")
+                continue
+            mine, rest, busy = (statistics.median(x[i] for x in samples) for i in range(3))
+            cells.append(f"{mine:.2f} / {rest:.2f} / {busy * 100:.0f} %")
+        print(f"| {op} | " + " | ".join(cells) + " |")
 
 
 def fmt(values):
@@ -477,8 +529,10 @@ def main():
                     results[s.name]["failed rounds"].append(1)
                     log(f"round {rnd + 1} {s.name} FAILED: {e}")
             if raw:
-                results["raw curl"]["monolithic upload"].append(raw.put(blob, f"o{rnd}"))
-                secs = [raw.get(f"o{rnd}") for _ in range(1 + a.hits)]
+                rc = results["raw curl"]
+                rc["monolithic upload"].append(measured_cpu(rc, "monolithic upload", None, lambda: raw.put(blob, f"o{rnd}")))
+                secs = [measured_cpu(rc, "first GET", None, lambda: raw.get(f"o{rnd}"))]
+                secs += [raw.get(f"o{rnd}") for _ in range(a.hits)]
                 results["raw curl"]["first GET"].append(secs[0])
                 results["raw curl"]["repeat GET (cache / verified file)"].extend(secs[1:])
                 log(f"round {rnd + 1} raw curl: PUT {results['raw curl']['monolithic upload'][-1]:.2f}s, GET {secs[0]:.2f}s")
@@ -487,7 +541,7 @@ def main():
         print(f"\n{a.mib} MiB blobs, backend {a.backend}, {a.rounds} rounds, {os.cpu_count()} cores, load average "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; seconds, median (min-max)")
         names = [s.name for s in servers] + (["raw curl"] if raw else [])
-        metrics = [m for m in results["registry"].keys() if m != "failed rounds"]
+        metrics = [m for m in results["registry"].keys() if m != "failed rounds" and not m.startswith("cpu ")]
         print("| | " + " | ".join(names) + " | " + " | ".join(f"{n} / registry" for n in names if n != "registry") + " |")
         print("|---" * (1 + 2 * len(names) - 1) + "|")
         for m in metrics:
@@ -499,6 +553,7 @@ def main():
         print("| failed rounds | " + " | ".join(str(len(results[n].get("failed rounds", []))) for n in names) + " |")
         if a.backend == "fs":
             print("| disk used / content | " + " | ".join(f"{du(s.data) / content:.2f}" for s in servers) + " |")
+        print_cpu(results, names)
         print(json.dumps({n: dict(results[n]) for n in names}), file=open(os.path.join(work, "results.json"), "w"))
         if a.latency:
             small_latency(servers, work, a.latency)

@@ -78,6 +78,11 @@ class CrashRecoveryTest {
                 for (CrashWorker w : workers) {
                     running.add(pool.submit(() -> w.run(client, stop::get)));
                 }
+                // the kill window opens once the restarted process acknowledged a write: a slow start
+                // must not push the whole window into its cold first requests
+                int before = acknowledgements(workers);
+                io.ironclad.testsupport.Await.until("a write acknowledged after start " + kill, Duration.ofSeconds(60),
+                        () -> acknowledgements(workers) > before);
                 // the random moment of the kill is what this test varies, not a wait for a condition
                 Thread.sleep(100 + dice.nextInt(600));
                 sidecar.kill();
@@ -157,5 +162,9 @@ class CrashRecoveryTest {
     private static Path workDir(String name) throws java.io.IOException {
         return Files.createDirectories(SideBySideTest.projectRoot().resolve("chaos-tests/target/crash-it")
                 .resolve(name + "-" + System.currentTimeMillis()));
+    }
+
+    private static int acknowledgements(List<CrashWorker> workers) {
+        return workers.stream().mapToInt(w -> w.acknowledgements.get()).sum();
     }
 }

@@ -37,6 +37,8 @@ final class CrashWorker {
     final String repo;
     private final Random random;
     final List<String> ackedBlobs = new ArrayList<>();
+    /** Writes this worker had answered with success, for the test to open its kill window only after one (not counting resumed uploads). */
+    final java.util.concurrent.atomic.AtomicInteger acknowledgements = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> ackedConfigs = new ArrayList<>();
     final List<Attempt> attempts = new ArrayList<>();
     final List<Interrupted> interrupted = new ArrayList<>();
@@ -77,6 +79,7 @@ final class CrashWorker {
         Reply reply = client.pushBlob(repo, digest, content);
         if (outcome(reply, "blob POST")) {
             (isConfig(content) ? ackedConfigs : ackedBlobs).add(digest);
+            acknowledgements.incrementAndGet();
         } else {
             attempts.add(new Attempt(digest));
         }
@@ -104,6 +107,7 @@ final class CrashWorker {
         Reply finished = client.finish(location, digest);
         if (outcome(finished, "upload PUT")) {
             ackedBlobs.add(digest);
+            acknowledgements.incrementAndGet();
         } else {
             attempts.add(new Attempt(digest));
             interrupted.add(new Interrupted(location, content, acked, acked, finished.ack() == Ack.UNKNOWN));
@@ -118,6 +122,7 @@ final class CrashWorker {
         tags.get(tag).add(new TagWrite(digest, reply.ack()));
         if (acked) {
             ackedManifests.add(digest.get());
+            acknowledgements.incrementAndGet();
         }
     }
 
