@@ -412,7 +412,7 @@ def one_round(s, r, rnd, blob, digest, a):
         cd = "sha256:" + hashlib.sha256(open(chunked, "rb").read()).hexdigest()
         r[f"chunked upload ({a.chunk_mib} MiB PATCHes)"].append(s.push_chunked(repo, chunked, cd, a.chunk_mib << 20))
         os.unlink(chunked)
-    log(f"round {rnd + 1} {s.name}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in r.items()))
+    log(f"round {rnd + 1} {s.name}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in r.items() if not k.startswith("cpu ")))
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")

@@ -14,7 +14,18 @@ public final class Application {
     private Application() {
     }
 
+    /**
+     * The JDK HTTP client's read buffer (the Swift driver, pull-through, write-back reads), 16 KiB
+     * by default. At 256 KiB a 256 MiB first read from the Swift all-in-one cost the sidecar 0.99
+     * instead of 1.44 CPU seconds (BENCHMARKS.md, issue 15 fourth pass); read once, when the
+     * client's classes load, so it is set before anything else runs. {@code -D} overrides it.
+     */
+    static final String HTTP_CLIENT_BUFFER = "jdk.httpclient.bufsize";
+
     public static void main(String[] args) {
+        if (System.getProperty(HTTP_CLIENT_BUFFER) == null) {
+            System.setProperty(HTTP_CLIENT_BUFFER, Integer.toString(256 * 1024));
+        }
         if (args.length > 0 && !args[0].equals("serve")) {
             // before anything logs: stdout is reserved for the command's JSON summary (or help)
             System.setProperty("logback.configurationFile", System.getProperty("logback.configurationFile", "logback-cli.xml"));
