@@ -46,6 +46,8 @@ public final class DurableCommits {
         if (!embedded.isPersistent()) {
             return; // jdbc:h2:mem: nothing outlives the process anyway
         }
+        // H2 returns from its waits at once on an interrupted thread (it ignores the exception): wait with the flag clear
+        boolean interrupted = Thread.interrupted();
         try {
             embedded.commit();
             // drains both executors while holding the store lock: no store queued before this one is left unwritten
@@ -53,6 +55,10 @@ public final class DurableCommits {
         } catch (RuntimeException e) {
             // the store closed itself (MVStore panic); answered as the same SQL failure CHECKPOINT SYNC would raise
             throw DbException.toSQLException(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
