@@ -533,9 +533,9 @@ def main():
                 rc["monolithic upload"].append(measured_cpu(rc, "monolithic upload", None, lambda: raw.put(blob, f"o{rnd}")))
                 secs = [measured_cpu(rc, "first GET", None, lambda: raw.get(f"o{rnd}"))]
                 secs += [raw.get(f"o{rnd}") for _ in range(a.hits)]
-                results["raw curl"]["first GET"].append(secs[0])
-                results["raw curl"]["repeat GET (cache / verified file)"].extend(secs[1:])
-                log(f"round {rnd + 1} raw curl: PUT {results['raw curl']['monolithic upload'][-1]:.2f}s, GET {secs[0]:.2f}s")
+                rc["first GET"].append(secs[0])
+                rc["repeat GET (cache / verified file)"].extend(secs[1:])
+                log(f"round {rnd + 1} raw curl: PUT {rc['monolithic upload'][-1]:.2f}s, GET {secs[0]:.2f}s")
             os.unlink(blob)
         content = a.rounds * size * (1 if a.no_chunked else 2) + (16 << 20)
         print(f"\n{a.mib} MiB blobs, backend {a.backend}, {a.rounds} rounds, {os.cpu_count()} cores, load average "

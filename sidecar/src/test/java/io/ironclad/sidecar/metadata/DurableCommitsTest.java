@@ -2,7 +2,6 @@ package io.ironclad.sidecar.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link DurableCommits} on the H2 databases the sidecar opens: in memory, and a file, also from an interrupted thread. */
 class DurableCommitsTest {
@@ -29,8 +29,7 @@ class DurableCommitsTest {
     }
 
     @Test
-    void anInterruptedRequestThreadIsSyncedAndKeepsItsInterrupt() throws Exception {
-        Path dir = Files.createTempDirectory("ironclad-durable-commits-unit");
+    void anInterruptedRequestThreadIsSyncedAndKeepsItsInterrupt(@TempDir Path dir) throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("metadata");
         try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (id INT PRIMARY KEY)");
@@ -44,10 +43,6 @@ class DurableCommitsTest {
                 Thread.interrupted();
             }
             assertThat(store.hasUnsavedChanges()).as("nothing committed is left unsaved after the sync").isFalse();
-        } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
         }
     }
 }
